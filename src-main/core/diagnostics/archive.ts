@@ -1,0 +1,173 @@
+// "Save diagnostics": one .tar.gz a support engineer can open anywhere, with the logs, the last
+// SIP messages, call quality and what ran where. Every byte passes LogHub.redact (plus an
+// inline scrub for auth headers that appear mid-line), and the archive is checked for
+// anything that still looks like a credential before it is written: a leak aborts the save.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release, totalmem, type as osType } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { CallSnapshot, HistoryEntry } from '../../../shared/types';
+import type { SipTraceEntry } from '../sip-trace';
+import { createTar, type TarEntry } from './tar';
+
+export interface DiagnosticsAppInfo {
+  name: string;
+  version: string;
+  /** 'electron' | 'browser' | 'headless' */
+  shell: string;
+  /** Electron/Chromium versions etc. when the shell knows them. */
+  versions?: Record<string, string>;
+}
+
+export interface DiagnosticsInput {
+  /** Directory to write into; the file name carries a timestamp. */
+  outDir: string;
+  /** Anything with LogHub's redact(): registered secrets (the SIP password) are removed by it. */
+  redactor: { redact(text: string): string };
+  /** Log files to include (e.g. RotatingFileSink.files()); missing files are skipped. */
+  logFiles?: readonly string[];
+  sipMessages?: readonly SipTraceEntry[] | { entries(): SipTraceEntry[] };
+  calls?: readonly CallSnapshot[];
+  history?: readonly HistoryEntry[];
+  app: DiagnosticsAppInfo;
+  /** What the renderer sent with `diagnostics.save` (device list, getStats...). */
+  renderer?: unknown;
+  /** Known secret values that must not appear (checked after redaction, never written). */
+  secrets?: readonly string[];
+  /** Per log file, only the newest this many bytes are kept. Default 2 MiB. */
+  maxLogBytesPerFile?: number;
+  now?: () => Date;
+}
+
+export interface DiagnosticsResult {
+  path: string;
+  bytes: number;
+  files: string[];
+}
+
+export class DiagnosticsLeakError extends Error {
+  override name = 'DiagnosticsLeakError';
+  constructor(readonly findings: string[]) {
+    super(`Diagnostics were not saved because something that looks like a password or an Authorization header survived redaction (${findings.join('; ')}). Please report this to your IT team.`);
+  }
+}
+
+export class DiagnosticsWriteError extends Error {
+  override name = 'DiagnosticsWriteError';
+}
+
+/** Auth headers written mid-line (a SIP message logged on one line, "\n"-escaped) that the line-anchored redaction misses. */
+export function scrubInlineAuth(text: string): string {
+  return text.replace(/\b((?:Proxy-)?Authorization\s*:\s*)(?!\[redacted\])(?:Digest|Basic|Bearer|Negotiate|NTLM)\b(?:(?!\\r|\\n)[^\r\n])*/gi, '$1[redacted]');
+}
+
+const LEAK_PATTERNS: Array<[RegExp, string]> = [
+  [/\b(?:Proxy-)?Authorization\s*:\s*(?!\[redacted\])\S/i, 'an Authorization header'],
+  [/\bresponse\s*=\s*"(?!\[redacted\])[^"]+"/i, 'a digest response'],
+  [/"(?:password|passwd|pwd|secret|token)"\s*:\s*"(?!\[redacted\])[^"]+"/i, 'a JSON password/token'],
+  [/\b(?:password|passwd|pwd)=(?!\[redacted\])[^\s&;,"]+/i, 'a password= value'],
+];
+
+/** What in `text` still looks like a credential; empty when clean. */
+export function findSecretLeaks(text: string, secrets: readonly string[] = []): string[] {
+  const found: string[] = [];
+  for (const [re, what] of LEAK_PATTERNS) if (re.test(text)) found.push(what);
+  // The secret value itself is never put into the finding (it would leak through the error).
+  if (secrets.some((s) => s.length >= 3 && text.includes(s))) found.push('a registered secret value');
+  return found;
+}
+
+function tail(path: string, maxBytes: number): string | undefined {
+  try {
+    const buf = readFileSync(path);
+    if (buf.length <= maxBytes) return buf.toString('utf8');
+    const cut = buf.subarray(buf.length - maxBytes).toString('utf8');
+    // Start at a line boundary so no half line (possibly half a redaction marker) is kept.
+    const nl = cut.indexOf('\n');
+    return `[... ${buf.length - maxBytes} earlier bytes omitted ...]\n${nl >= 0 ? cut.slice(nl + 1) : cut}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function formatSip(entries: readonly SipTraceEntry[]): string {
+  return entries
+    .map((e) => `----- ${new Date(e.time).toISOString()} ${e.direction === 'in' ? 'RECEIVED' : 'SENT'} -----\n${e.text.replace(/\r\n/g, '\n').trimEnd()}\n`)
+    .join('\n');
+}
+
+function callQuality(calls: readonly CallSnapshot[], history: readonly HistoryEntry[]): unknown {
+  return {
+    calls: calls.map((c) => ({
+      id: c.id,
+      direction: c.direction,
+      remote: c.remote.number,
+      state: c.state,
+      startedAt: new Date(c.startedAt).toISOString(),
+      connectedAt: c.connectedAt ? new Date(c.connectedAt).toISOString() : undefined,
+      endedAt: c.endedAt ? new Date(c.endedAt).toISOString() : undefined,
+      endReason: c.endReason,
+      endStatus: c.endStatus,
+      media: c.media,
+    })),
+    history: history.map((h) => ({ ...h, remote: h.remote.number, startedAt: new Date(h.startedAt).toISOString() })),
+  };
+}
+
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/[:.]/g, '-');
+}
+
+/** Writes softphone-diagnostics-<time>.tar.gz into outDir and returns where. */
+export function createDiagnosticsArchive(input: DiagnosticsInput): DiagnosticsResult {
+  const now = (input.now ?? (() => new Date()))();
+  const clean = (text: string): string => scrubInlineAuth(input.redactor.redact(text));
+  const entries: TarEntry[] = [];
+  const root = `softphone-diagnostics-${timestamp(now)}`;
+  const add = (name: string, text: string): void => {
+    entries.push({ name: `${root}/${name}`, data: clean(text), mtime: now });
+  };
+
+  const maxLog = input.maxLogBytesPerFile ?? 2 * 1024 * 1024;
+  const included: string[] = [];
+  for (const file of input.logFiles ?? []) {
+    const text = tail(file, maxLog);
+    if (text === undefined) continue;
+    const name = basename(file).replace(/[^A-Za-z0-9_.-]/g, '_');
+    included.push(name);
+    add(`logs/${name}`, text);
+  }
+
+  const sip = input.sipMessages ? ('entries' in input.sipMessages ? input.sipMessages.entries() : input.sipMessages) : [];
+  add('sip/last-messages.txt', sip.length ? formatSip(sip) : '(no SIP messages recorded)\n');
+  add('calls/quality.json', `${JSON.stringify(callQuality(input.calls ?? [], input.history ?? []), null, 2)}\n`);
+  if (input.renderer !== undefined) add('renderer.json', `${JSON.stringify(input.renderer, null, 2) ?? 'null'}\n`);
+
+  const manifest = {
+    createdAt: now.toISOString(),
+    app: input.app,
+    os: { platform: platform(), type: osType(), release: release(), arch: arch(), cpus: cpus().length, totalMemoryMiB: Math.round(totalmem() / 1048576) },
+    node: process.versions.node,
+    logs: included,
+    sipMessages: sip.length,
+  };
+  add('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+
+  const findings = new Set<string>();
+  for (const entry of entries) {
+    for (const f of findSecretLeaks(String(entry.data), input.secrets)) findings.add(`${entry.name.slice(root.length + 1)}: ${f}`);
+  }
+  if (findings.size) throw new DiagnosticsLeakError([...findings]);
+
+  const gz = gzipSync(createTar(entries), { level: 9 });
+  const path = join(input.outDir, `${root}.tar.gz`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.partial`;
+    writeFileSync(tmp, gz, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new DiagnosticsWriteError(`Could not write the diagnostics archive to ${input.outDir} (${err instanceof Error ? err.message : String(err)}): check that the folder exists and is writable.`);
+  }
+  return { path, bytes: statSync(path).size, files: entries.map((e) => e.name) };
+}
