@@ -1,0 +1,477 @@
+// The SIP account: one sip.js UserAgent over our Node transport, one Registerer, and the calls.
+// Registration is a small state machine (unregistered -> registering -> registered | failed)
+// whose failures are explained in plain words; calls are SipCallImpl.
+import { randomUUID } from 'node:crypto';
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Emitter, type Session, type URI } from 'sip.js';
+import type { RegistrationSnapshot, RemoteParty } from '../../../shared/types';
+import type { SipMediaPort } from '../gateway/types';
+import type { Logger } from '../log/logger';
+import { redact } from '../log/redact';
+import { TypedEmitter } from '../util/typed-emitter';
+import { SipCallImpl } from './call';
+import { parseSdp, chooseCodec, SdpNegotiationError, SdpParseError } from './sdp';
+import { PlainRtpSessionDescriptionHandler } from './sdh';
+import { TcpTransport, type TcpTransportOptions } from './transport/tcp';
+import { UdpTransport, bindUdpSocket, type UdpTransportOptions } from './transport/udp';
+import type { SipAccount, SipAccountEvents, SipAccountOptions, SipCall } from './types';
+import { peekMessage } from './wire';
+import { connectFailureReason, registrationFailureReason, type StatusLike } from './wording';
+
+/** The profile's SIP settings cannot be used (bad URI, unsupported transport ...). */
+export class SipConfigError extends Error {
+  override readonly name = 'SipConfigError';
+}
+
+/** dial()/register() before start() or after stop(). */
+export class SipNotStartedError extends Error {
+  override readonly name = 'SipNotStartedError';
+  constructor() {
+    super('The SIP account is not started');
+  }
+}
+
+/** The dial string is neither a number nor a SIP address. */
+export class InvalidTargetError extends Error {
+  override readonly name = 'InvalidTargetError';
+}
+
+export interface SipAccountTuning {
+  /** Overrides for tests: TCP keepalive, registration refresh percentage. */
+  tcpKeepaliveMs?: number;
+  refreshFrequency?: number;
+}
+
+interface ResolvedSettings {
+  aor: URI;
+  user: string;
+  domain: string;
+  localAddress: string;
+  transport: 'udp' | 'tcp';
+  proxy: { host: string; port: number };
+  proxyLabel: string;
+  routeSet: string[];
+  expires: number;
+}
+
+const DEFAULT_EXPIRES = 600;
+
+async function resolveSettings(options: SipAccountOptions): Promise<ResolvedSettings> {
+  const sip = options.profile.sip;
+  const aor = UserAgent.makeURI(sip.uri);
+  if (!aor || !aor.user) throw new SipConfigError(`sip.uri: "${sip.uri}" is not a SIP address like sip:1001@example.com`);
+  const localAddress = sip.localAddress ?? '127.0.0.1';
+  let host = aor.host;
+  let port = 5060;
+  let transport = sip.transport ?? 'udp';
+  const routeSet: string[] = [];
+  if (sip.outboundProxy) {
+    const proxy = UserAgent.makeURI(sip.outboundProxy);
+    if (!proxy) throw new SipConfigError(`sip.outboundProxy: "${sip.outboundProxy}" is not a SIP URI like sip:10.0.0.5:5060;transport=udp`);
+    host = proxy.host;
+    port = proxy.port ?? 5060;
+    const param = proxy.getParam('transport');
+    if (typeof param === 'string' && param) transport = param.toLowerCase() as typeof transport;
+    routeSet.push(`<sip:${host}:${port};${transport === 'udp' ? '' : `transport=${transport};`}lr>`);
+  }
+  if (transport !== 'udp' && transport !== 'tcp') {
+    throw new SipConfigError(`sip.transport: ${transport.toUpperCase()} is not supported yet; use UDP or TCP`);
+  }
+  const proxyLabel = `${host}:${port}`;
+  if (!net.isIP(host)) {
+    // One lookup when the account starts; the flow then stays on that address.
+    try {
+      host = (await dns.lookup(host, { family: 4 })).address;
+    } catch {
+      throw new SipConfigError(`cannot find the address of ${host} — check the outbound proxy in Settings`);
+    }
+  }
+  return {
+    aor,
+    user: aor.user,
+    domain: aor.host,
+    localAddress,
+    transport,
+    proxy: { host, port },
+    proxyLabel,
+    routeSet,
+    expires: sip.registerExpires ?? DEFAULT_EXPIRES,
+  };
+}
+
+function remoteFrom(uri: URI, displayName: string | undefined): RemoteParty {
+  return { number: uri.user ?? uri.host, uri: uri.toString(), ...(displayName ? { displayName } : {}) };
+}
+
+type RegistrationState = RegistrationSnapshot['state'];
+
+export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements SipAccount {
+  readonly #options: SipAccountOptions;
+  readonly #log: Logger;
+  readonly #tuning: SipAccountTuning;
+  #settings: ResolvedSettings | undefined;
+  #ua: UserAgent | undefined;
+  #registerer: Registerer | undefined;
+  #snapshot: RegistrationSnapshot;
+  #running: 'stopped' | 'starting' | 'started' | 'stopping' = 'stopped';
+  readonly #calls = new Map<string, SipCallImpl>();
+  readonly #bySession = new Map<Session, { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> }>();
+  /** Last final response to a REGISTER seen on the wire (explains failed refreshes). */
+  #lastRegisterFinal: (StatusLike & { expires?: number }) | undefined;
+  #registerWaiters: Array<() => void> = [];
+
+  constructor(options: SipAccountOptions, log: Logger, tuning: SipAccountTuning = {}) {
+    super();
+    this.#options = options;
+    this.#log = log;
+    this.#tuning = tuning;
+    this.#snapshot = { state: 'unregistered', aor: options.profile.sip.uri };
+  }
+
+  get registration(): RegistrationSnapshot {
+    return { ...this.#snapshot };
+  }
+
+  #setRegistration(state: RegistrationState, extra: { reason?: string; expiresAt?: number } = {}): void {
+    const next: RegistrationSnapshot = { state, aor: this.#options.profile.sip.uri, ...extra };
+    const prev = this.#snapshot;
+    if (prev.state === next.state && prev.reason === next.reason && prev.expiresAt === next.expiresAt) return;
+    this.#snapshot = next;
+    this.#log.info(`registration ${state}${extra.reason ? `: ${extra.reason}` : ''}`);
+    this.emit('registration', { ...next });
+  }
+
+  #onWire(direction: 'in' | 'out', text: string): void {
+    if (direction === 'in') {
+      const info = peekMessage(text);
+      if (info?.kind === 'response' && info.cseqMethod === 'REGISTER' && info.status >= 200) {
+        const expires = /;\s*expires=(\d+)/i.exec(text)?.[1] ?? /^expires\s*:\s*(\d+)/im.exec(text)?.[1];
+        this.#lastRegisterFinal = { status: info.status, reason: info.reason, ...(expires ? { expires: Number(expires) } : {}) };
+      }
+    } else if (/^REGISTER /.test(text)) {
+      this.#lastRegisterFinal = undefined;
+    }
+    this.emit('message', direction, redact(text, this.#options.profile.sip.password ? [this.#options.profile.sip.password] : []));
+  }
+
+  async start(): Promise<void> {
+    if (this.#running !== 'stopped') return;
+    this.#running = 'starting';
+    try {
+      await this.#startUserAgent();
+    } catch (error) {
+      this.#running = 'stopped';
+      const reason =
+        error instanceof SipConfigError
+          ? error.message
+          : connectFailureReason(this.#settings?.proxyLabel ?? 'the SIP server', error instanceof Error ? error.message : String(error));
+      this.#setRegistration('failed', { reason });
+      await this.#teardownUserAgent();
+      return;
+    }
+    this.#running = 'started';
+    await this.register();
+  }
+
+  async #startUserAgent(): Promise<void> {
+    const s = await resolveSettings(this.#options);
+    this.#settings = s;
+    const sip = this.#options.profile.sip;
+    const log = this.#log.child('sipjs');
+    const common = { localAddress: s.localAddress, remote: s.proxy, onWire: (d: 'in' | 'out', t: string) => this.#onWire(d, t), log: this.#log.child(s.transport) };
+    let transportConstructor: typeof UdpTransport | typeof TcpTransport;
+    let transportOptions: UdpTransportOptions | TcpTransportOptions;
+    let udpPort = 0;
+    if (s.transport === 'udp') {
+      const socket = await bindUdpSocket(s.localAddress);
+      udpPort = socket.address().port;
+      transportConstructor = UdpTransport;
+      transportOptions = { ...common, socket } satisfies UdpTransportOptions;
+    } else {
+      transportConstructor = TcpTransport;
+      transportOptions = {
+        ...common,
+        ...(this.#tuning.tcpKeepaliveMs ? { keepaliveMs: this.#tuning.tcpKeepaliveMs } : {}),
+        onLocalPort: (port, reconnected) => this.#onTcpLocalPort(port, reconnected),
+      } satisfies TcpTransportOptions;
+    }
+    const ua = new UserAgent({
+      uri: s.aor,
+      authorizationUsername: sip.authUser ?? s.user,
+      authorizationPassword: sip.password ?? '',
+      displayName: this.#options.profile.displayName ?? '',
+      contactName: s.user,
+      contactParams: { transport: s.transport },
+      viaHost: s.localAddress,
+      forceRport: true,
+      preloadedRouteSet: s.routeSet,
+      transportConstructor,
+      transportOptions,
+      sendInitialProvisionalResponse: false,
+      noAnswerTimeout: 180,
+      userAgentString: 'AgentSoftphone/0.1 (sip.js 0.21)',
+      logBuiltinEnabled: false,
+      logConfiguration: false,
+      logLevel: 'debug',
+      logConnector: (level, category, _label, content) => {
+        const line = `${category}: ${content}`;
+        if (level === 'error') log.warn(line);
+        else if (level === 'warn') log.info(line);
+        else log.debug(line);
+      },
+      sessionDescriptionHandlerFactory: (session) => this.#makeSdh(session),
+      delegate: { onInvite: (invitation) => void this.#onInvite(invitation) },
+    });
+    if (udpPort) ua.contact.uri.port = udpPort;
+    this.#ua = ua;
+    await ua.start();
+    this.#registerer = new Registerer(ua, {
+      expires: s.expires,
+      ...(this.#tuning.refreshFrequency ? { refreshFrequency: this.#tuning.refreshFrequency } : {}),
+      logConfiguration: false,
+    });
+    this.#registerer.stateChange.addListener((state) => this.#onRegistererState(state));
+  }
+
+  #onTcpLocalPort(port: number, reconnected: boolean): void {
+    if (this.#ua) this.#ua.contact.uri.port = port;
+    if (reconnected && this.#running === 'started') {
+      // The binding points at the old connection's port: register the new one now.
+      this.#log.info(`TCP reconnected from port ${port}; registering again`);
+      this.register().catch((error: unknown) => this.#log.warn('re-REGISTER after reconnect failed', error));
+    }
+  }
+
+  #onRegistererState(state: RegistererState): void {
+    const s = this.#settings;
+    if (!s) return;
+    if (state === RegistererState.Registered) {
+      const expires = this.#lastRegisterFinal?.expires ?? s.expires;
+      this.#setRegistration('registered', { expiresAt: Date.now() + expires * 1000 });
+    } else if (state === RegistererState.Unregistered) {
+      if (this.#running === 'stopping' || this.#running === 'stopped') {
+        this.#setRegistration('unregistered');
+        return;
+      }
+      const final = this.#lastRegisterFinal ?? { status: 408, reason: 'Request Timeout' };
+      this.#setRegistration('failed', { reason: registrationFailureReason(final, s.proxyLabel, s.user) });
+    }
+  }
+
+  async register(): Promise<void> {
+    const registerer = this.#registerer;
+    if (!registerer || this.#running !== 'started') throw new SipNotStartedError();
+    // One REGISTER at a time (sip.js refuses a second, e.g. while its own refresh is in flight).
+    // `waiting` is public in sip.js's JS but private in its typings.
+    const waitable = registerer as unknown as { waiting: boolean; waitingChange: Emitter<boolean> };
+    if (waitable.waiting) {
+      await new Promise<void>((resolve) => {
+        const onWaiting = (waiting: boolean): void => {
+          if (!waiting) {
+            waitable.waitingChange.removeListener(onWaiting);
+            resolve();
+          }
+        };
+        waitable.waitingChange.addListener(onWaiting);
+      });
+    }
+    const s = this.#settings;
+    if (!s) throw new SipNotStartedError();
+    if (this.#snapshot.state !== 'registered') this.#setRegistration('registering');
+    await new Promise<void>((resolve) => {
+      this.#registerWaiters.push(resolve);
+      registerer
+        .register({
+          requestDelegate: {
+            onAccept: (response) => {
+              const expires = this.#lastRegisterFinal?.expires ?? s.expires;
+              if ((response.message.statusCode ?? 0) < 300) this.#setRegistration('registered', { expiresAt: Date.now() + expires * 1000 });
+              this.#releaseRegisterWaiters();
+            },
+            onReject: (response) => {
+              const { statusCode = 0, reasonPhrase = '' } = response.message;
+              this.#setRegistration('failed', { reason: registrationFailureReason({ status: statusCode, reason: reasonPhrase }, s.proxyLabel, s.user) });
+              this.#releaseRegisterWaiters();
+            },
+          },
+        })
+        .catch((error: unknown) => {
+          this.#setRegistration('failed', { reason: connectFailureReason(s.proxyLabel, error instanceof Error ? error.message : String(error)) });
+          this.#releaseRegisterWaiters();
+        });
+    });
+  }
+
+  #releaseRegisterWaiters(): void {
+    const waiters = this.#registerWaiters;
+    this.#registerWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#running === 'stopped' || this.#running === 'stopping') return;
+    this.#running = 'stopping';
+    for (const call of [...this.#calls.values()]) {
+      await call.hangup().catch((error: unknown) => this.#log.warn(`hanging up ${call.id} on stop failed`, error));
+    }
+    const registerer = this.#registerer;
+    if (registerer && registerer.state === RegistererState.Registered) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5000);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        registerer.unregister({ requestDelegate: { onAccept: done, onReject: done } }).catch(done);
+      });
+    }
+    await this.#teardownUserAgent();
+    this.#running = 'stopped';
+    this.#setRegistration('unregistered');
+    this.#releaseRegisterWaiters();
+  }
+
+  async #teardownUserAgent(): Promise<void> {
+    const ua = this.#ua;
+    this.#ua = undefined;
+    this.#registerer = undefined;
+    if (!ua) return;
+    try {
+      await ua.stop();
+    } catch (error) {
+      this.#log.warn('stopping the SIP user agent failed', error);
+      await ua.transport.dispose().catch(() => undefined);
+    }
+  }
+
+  /** Stops everything (Long-lived service convention). */
+  async dispose(): Promise<void> {
+    await this.stop();
+  }
+
+  #makeTarget(target: string): URI {
+    const s = this.#settings;
+    const t = target.trim();
+    const text = /^sips?:/i.test(t) ? t : /^[0-9A-Za-z*#+._-]+$/.test(t) && s ? `sip:${t}@${s.domain}` : '';
+    const uri = text ? UserAgent.makeURI(text) : undefined;
+    if (!uri) throw new InvalidTargetError(`"${target}" is not a number or a SIP address`);
+    return uri;
+  }
+
+  async dial(target: string): Promise<SipCall> {
+    const ua = this.#ua;
+    if (!ua || this.#running !== 'started') throw new SipNotStartedError();
+    const uri = this.#makeTarget(target);
+    const id = randomUUID();
+    const media = await this.#options.createMedia(id);
+    let inviter: Inviter;
+    try {
+      inviter = new Inviter(ua, uri, { earlyMedia: true });
+    } catch (error) {
+      this.#options.releaseMedia(id);
+      throw error;
+    }
+    const entry: { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> } = {
+      sdh: undefined,
+      media: () => Promise.resolve(media),
+    };
+    this.#bySession.set(inviter, entry);
+    const call = this.#newCall(id, 'outbound', remoteFrom(uri, undefined), inviter);
+    entry.call = call;
+    try {
+      await call.start();
+    } catch (error) {
+      // Failed before anything went out (e.g. transport closed): the session may not terminate by itself.
+      this.#log.warn(`INVITE for ${id} could not be sent`, error);
+      if (inviter.state !== SessionState.Terminated) await inviter.dispose().catch(() => undefined);
+      throw error;
+    }
+    return call;
+  }
+
+  #newCall(id: string, direction: 'inbound' | 'outbound', remote: RemoteParty, session: Session): SipCallImpl {
+    let released = false;
+    const call = new SipCallImpl({
+      id,
+      direction,
+      remote,
+      session,
+      sdh: () => this.#bySession.get(session)?.sdh,
+      makeTarget: (t) => this.#makeTarget(t),
+      log: this.#log.child(`call ${id.slice(0, 8)}`),
+      onTerminated: () => {
+        this.#calls.delete(id);
+        this.#bySession.delete(session);
+        if (!released) {
+          released = true;
+          this.#options.releaseMedia(id);
+        }
+      },
+    });
+    this.#calls.set(id, call);
+    return call;
+  }
+
+  #makeSdh(session: Session): PlainRtpSessionDescriptionHandler {
+    const entry = this.#bySession.get(session);
+    if (!entry) throw new Error('no call for this SIP session');
+    // Early media with forking could ask for a second SDH; one per call is all we support.
+    const sdh = new PlainRtpSessionDescriptionHandler({
+      media: entry.media,
+      events: {
+        error: (error) => entry.call?.noteNegotiationError(error),
+        remoteHold: (held) => entry.call?.noteRemoteHold(held),
+      },
+    });
+    entry.sdh = sdh;
+    return sdh;
+  }
+
+  async #onInvite(invitation: Invitation): Promise<void> {
+    const request = invitation.request;
+    // Refuse an offer we cannot answer before ringing the agent (no point ringing for silence).
+    if (request.body) {
+      try {
+        const offer = parseSdp(request.body);
+        if (!offer.audio) throw new SdpNegotiationError('The caller offered no audio stream');
+        chooseCodec(offer.audio.codecs);
+      } catch (error) {
+        const status = error instanceof SdpParseError ? 400 : 488;
+        const message = error instanceof Error ? error.message : String(error);
+        this.#log.warn(`rejecting inbound call from ${invitation.remoteIdentity.uri.toString()} with ${status}: ${message}`);
+        await invitation
+          .reject({ statusCode: status, extraHeaders: [`Warning: 304 ${this.#settings?.localAddress ?? '-'} "${message.replace(/"/g, "'")}"`] })
+          .catch(() => undefined);
+        return;
+      }
+    }
+    const asserted = invitation.assertedIdentity;
+    const identity = asserted ?? invitation.remoteIdentity;
+    const remote = remoteFrom(identity.uri, identity.displayName || invitation.remoteIdentity.displayName || undefined);
+    const id = randomUUID();
+    let mediaPromise: Promise<SipMediaPort> | undefined;
+    const entry: { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> } = {
+      sdh: undefined,
+      media: () => (mediaPromise ??= this.#options.createMedia(id)),
+    };
+    this.#bySession.set(invitation, entry);
+    const call = this.#newCall(id, 'inbound', remote, invitation);
+    entry.call = call;
+    try {
+      await entry.media();
+    } catch (error) {
+      this.#log.warn(`no media for inbound call ${id}`, error);
+      await invitation.reject({ statusCode: 503 }).catch(() => undefined);
+      return;
+    }
+    if (invitation.state !== SessionState.Initial) return; // cancelled while media was being set up
+    try {
+      await invitation.progress({ statusCode: 180 });
+    } catch (error) {
+      this.#log.warn(`could not send 180 Ringing for ${id}`, error);
+    }
+    this.emit('incoming', call);
+  }
+}
+

@@ -1,0 +1,102 @@
+// SIP over UDP: one bound dgram socket, one flow to the outbound proxy, with the RFC 3261
+// retransmission sip.js lacks (retransmit.ts). The socket is bound before the UserAgent exists
+// so the Contact can carry the real port.
+import dgram from 'node:dgram';
+import { TransportState } from 'sip.js';
+import { RetransmissionEngine, realClock, type Clock, type TimerValues, RFC3261_TIMERS } from '../retransmit';
+import { NodeTransportBase, type NodeTransportOptions } from './base';
+
+export interface UdpTransportOptions extends NodeTransportOptions {
+  /** Already bound (bindUdpSocket); the transport owns it from now on and closes it on dispose. */
+  socket: dgram.Socket;
+  clock?: Clock;
+  timers?: TimerValues;
+}
+
+/** Binds a UDP socket on localAddress, port 0 (any free port). */
+export function bindUdpSocket(localAddress: string): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, localAddress, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+export class UdpTransport extends NodeTransportBase {
+  readonly protocol = 'UDP';
+  readonly #socket: dgram.Socket;
+  readonly #engine: RetransmissionEngine;
+  readonly #port: number;
+  #closed = false;
+
+  constructor(_logger: unknown, options: unknown) {
+    const o = options as UdpTransportOptions;
+    super(o);
+    this.#socket = o.socket;
+    this.#port = o.socket.address().port;
+    this.#engine = new RetransmissionEngine((text) => this.#write(text), o.clock ?? realClock, o.timers ?? RFC3261_TIMERS);
+    this.#socket.on('message', (buf, rinfo) => this.#onDatagram(buf, rinfo));
+    this.#socket.on('error', (error) => this.log.warn('UDP socket error', error));
+  }
+
+  get localPort(): number {
+    return this.#port;
+  }
+
+  async connect(): Promise<void> {
+    if (this.#closed) throw new Error('UDP transport is closed');
+    this.setState(TransportState.Connected);
+  }
+
+  async disconnect(): Promise<void> {
+    this.setState(TransportState.Disconnected);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#engine.dispose();
+    this.setState(TransportState.Disconnected);
+    await new Promise<void>((resolve) => {
+      try {
+        this.#socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+
+  async send(message: string): Promise<void> {
+    if (this.#closed) throw new Error('UDP transport is closed');
+    const { text, info } = this.prepareOutgoing(message);
+    // Track first: on loopback the response can arrive before the send callback runs.
+    if (info) this.#engine.outgoing(text, info);
+    await this.#writeAsync(text);
+  }
+
+  #writeAsync(text: string): Promise<void> {
+    const { host, port } = this.options.remote;
+    return new Promise((resolve, reject) => {
+      this.#socket.send(Buffer.from(text, 'utf8'), port, host, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  #write(text: string): void {
+    if (this.#closed) return;
+    this.options.onWire?.('out', text);
+    this.#writeAsync(text).catch((error: unknown) => this.log.warn('UDP retransmission failed', error));
+  }
+
+  #onDatagram(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    const text = buf.toString('utf8');
+    // Keepalives (CRLF) and empty datagrams carry nothing for sip.js.
+    if (!text.trim()) return;
+    if (rinfo.address !== this.options.remote.host || rinfo.port !== this.options.remote.port) {
+      this.log.debug(`SIP message from ${rinfo.address}:${rinfo.port}, not from the outbound proxy`);
+    }
+    this.deliverIncoming(text, (info) => this.#engine.incoming(info) === 'absorb');
+  }
+}
