@@ -66,7 +66,7 @@ export function kamailioModulesDir(): string {
 export function kamailioConfig(options: Required<Pick<KamailioOptions, 'users' | 'domain' | 'routes' | 'authFailure' | 'debug'>> & { port: number; modulesDir: string }): string {
   const domain = check(options.domain, 'domain');
   const userCases = options.users
-    .map((u) => `    case "${check(u.user, 'user')}": $var(pw) = "${check(u.password, 'password')}"; break;`)
+    .map((u) => `  if ($au == "${check(u.user, 'user')}") { $var(pw) = "${check(u.password, 'password')}"; }`)
     .join('\n');
   const routeLines = Object.entries(options.routes)
     .map(([num, uri]) => `  if ($rU == "${check(num, 'route number')}") { $ru = "${check(uri, 'route target', SAFE_URI)}"; route(RELAY); exit; }`)
@@ -141,10 +141,8 @@ ${routeLines}
 }
 
 route[REGISTRAR] {
-  switch ($au) {
+  $var(pw) = "";
 ${userCases}
-    default: $var(pw) = "";
-  }
   if (!is_present_hf("Authorization")) { www_challenge("$td", "1"); exit; }
   if ($var(pw) == "") { sl_send_reply("403", "Forbidden - unknown user"); exit; }
   $var(rc) = pv_www_authenticate("$td", "$var(pw)", "0");

@@ -19,7 +19,7 @@ type Held = { close(): void };
 
 function bindUdp(port: number): Promise<dgram.Socket | undefined> {
   return new Promise((resolve) => {
-    const s = dgram.createSocket({ type: 'udp4', exclusive: true });
+    const s = dgram.createSocket({ type: 'udp4' });
     s.once('error', () => {
       s.close();
       resolve(undefined);
