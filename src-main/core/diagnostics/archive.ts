@@ -77,6 +77,10 @@ export function findSecretLeaks(text: string, secrets: readonly string[] = []): 
   return found;
 }
 
+function isEntryList(v: readonly SipTraceEntry[] | { entries(): SipTraceEntry[] }): v is readonly SipTraceEntry[] {
+  return Array.isArray(v);
+}
+
 function tail(path: string, maxBytes: number): string | undefined {
   try {
     const buf = readFileSync(path);
@@ -138,7 +142,8 @@ export function createDiagnosticsArchive(input: DiagnosticsInput): DiagnosticsRe
     add(`logs/${name}`, text);
   }
 
-  const sip = input.sipMessages ? ('entries' in input.sipMessages ? input.sipMessages.entries() : input.sipMessages) : [];
+  const source = input.sipMessages;
+  const sip: readonly SipTraceEntry[] = source === undefined ? [] : isEntryList(source) ? source : source.entries();
   add('sip/last-messages.txt', sip.length ? formatSip(sip) : '(no SIP messages recorded)\n');
   add('calls/quality.json', `${JSON.stringify(callQuality(input.calls ?? [], input.history ?? []), null, 2)}\n`);
   if (input.renderer !== undefined) add('renderer.json', `${JSON.stringify(input.renderer, null, 2) ?? 'null'}\n`);
