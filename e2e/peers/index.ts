@@ -9,3 +9,4 @@ export * from './sipp';
 export * from './audio';
 export * from './pcap';
 export * from './shim';
+export * from './tools';
