@@ -1,0 +1,143 @@
+// Wires the core's events into the store, the media engine and the ring tone. The store mirrors;
+// this file only routes. Returns a dispose function.
+import type { SignalingClient } from '../signaling/client';
+import type { AppStore } from '../store/store';
+import type { Services } from '../store/services';
+import type { DeviceInfoLike, DeviceNames } from '../store/devices-slice';
+import type { RingPlayer } from '../features/devices/sound';
+import { describeMediaError, noticeText } from '../features/devices/describe-media-error';
+import { isInboundRinging } from '../features/calls/call-labels';
+import type { AudioProcessing, CreateMedia, MediaPort } from './media-port';
+
+export interface MediaDevicesLike {
+  enumerateDevices(): Promise<DeviceInfoLike[]>;
+  addEventListener(type: 'devicechange', listener: () => void): void;
+  removeEventListener(type: 'devicechange', listener: () => void): void;
+}
+
+export interface ControllerDeps {
+  client: SignalingClient;
+  store: AppStore;
+  services: Services;
+  createMedia: CreateMedia;
+  ringer: RingPlayer;
+  mediaDevices?: MediaDevicesLike;
+}
+
+export function startController({ client, store, services, createMedia, ringer, mediaDevices }: ControllerDeps): () => void {
+  const state = () => store.getState();
+  const subs: Array<() => void> = [];
+  let media: MediaPort | null = null;
+  let disposed = false;
+  let appliedAudio = '';
+
+  function log(level: 'info' | 'warn' | 'error', subsystem: string, message: string): void {
+    client.send('log', { level, subsystem, message: message.slice(0, 4000) });
+  }
+
+  function mediaError(error: unknown): void {
+    const problem = describeMediaError(error);
+    log('error', 'media', `${problem.microphone ? 'microphone' : 'media'}: ${problem.text}`);
+    if (problem.microphone) state().setMicProblem(problem.text);
+    else state().addNotice('error', problem.text);
+  }
+
+  async function refreshDevices(): Promise<void> {
+    if (!mediaDevices) return;
+    try {
+      const list = await mediaDevices.enumerateDevices();
+      if (disposed) return;
+      state().setMediaDevices(list);
+      if (!list.some((d) => d.kind === 'audioinput')) {
+        state().setMicProblem(describeMediaError({ name: 'NotFoundError' }).text);
+      } else if (state().micProblem && media?.micReady) {
+        state().setMicProblem(null);
+      }
+    } catch (err) {
+      log('warn', 'devices', `enumerateDevices failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  function applyAudioProcessing(): void {
+    const audio = state().snapshot?.profile.values?.['audio'];
+    const wanted: AudioProcessing = typeof audio === 'object' && audio !== null ? (audio as AudioProcessing) : {};
+    const key = JSON.stringify(wanted);
+    if (!media || key === appliedAudio) return;
+    appliedAudio = key;
+    Promise.resolve()
+      .then(() => media?.setAudioProcessing(wanted))
+      .catch(mediaError);
+  }
+
+  async function startMedia(): Promise<void> {
+    media = createMedia({
+      sendDescription: (d) => client.send('rtc.description', { type: d.type, sdp: d.sdp }),
+      onStateChange: (s) => {
+        state().setMediaState(String(s));
+        if (state().micProblem && media?.micReady) state().setMicProblem(null);
+      },
+      onError: mediaError,
+      onDeviceNotice: (n) => {
+        const text = noticeText(n);
+        if (text) state().addNotice('info', text);
+        void refreshDevices();
+      },
+    });
+    services.media.current = media;
+    try {
+      await media.start();
+    } catch (err) {
+      mediaError(err);
+    }
+    if (disposed) return;
+    // Labels are only available once microphone permission is granted, i.e. after start().
+    await refreshDevices();
+    applyAudioProcessing();
+  }
+
+  subs.push(client.onStatus((s) => state().setConnection(s)));
+  subs.push(
+    client.on('snapshot', (snapshot) => {
+      state().applySnapshot(snapshot);
+      const devices = snapshot.profile.values?.['devices'];
+      if (typeof devices === 'object' && devices !== null) state().seedRememberedDevices(devices as DeviceNames);
+      ringer.keepOnly(snapshot.calls.filter(isInboundRinging).map((c) => c.id));
+      if (!media) void startMedia();
+      else applyAudioProcessing();
+    }),
+  );
+  subs.push(
+    client.on('rtc.description', (d) => {
+      if (!media) {
+        log('warn', 'media', `rtc.description (${d.type}) arrived before the media engine started; ignored`);
+        return;
+      }
+      Promise.resolve()
+        .then(() => media?.handleDescription(d))
+        .catch(mediaError);
+    }),
+  );
+  subs.push(client.on('notice', (n) => state().addNotice(n.level, n.message)));
+  subs.push(client.on('ring', (r) => ringer.ring(r.callId, r.ringing)));
+  subs.push(
+    client.on('result', (r) => {
+      if (r.id === client.currentHelloId && !r.ok) {
+        state().addNotice('error', `The phone service refused this window: ${r.error ?? 'version mismatch'} — restart Agent Softphone`);
+      }
+    }),
+  );
+
+  const onDeviceChange = () => void refreshDevices();
+  if (mediaDevices) {
+    mediaDevices.addEventListener('devicechange', onDeviceChange);
+    subs.push(() => mediaDevices.removeEventListener('devicechange', onDeviceChange));
+  }
+
+  return () => {
+    disposed = true;
+    for (const unsub of subs) unsub();
+    ringer.dispose();
+    media?.dispose();
+    services.media.current = null;
+  };
+}

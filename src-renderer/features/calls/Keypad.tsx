@@ -1,0 +1,17 @@
+// DTMF keypad for one call: each key sends its digit as RFC 4733 via the core.
+import { useApp } from '../../store/context';
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+export function Keypad({ callId }: { callId: string }) {
+  const sendDtmf = useApp((s) => s.sendDtmf);
+  return (
+    <div className="keypad" id={`keypad-${callId}`}>
+      {KEYS.map((k) => (
+        <button key={k} type="button" className="key" onClick={() => void sendDtmf(callId, k)}>
+          {k}
+        </button>
+      ))}
+    </div>
+  );
+}
