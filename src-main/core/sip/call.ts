@@ -233,27 +233,33 @@ export class SipCallImpl extends TypedEmitter<SipCallEvents> implements SipCall 
         this.#state = 'connected';
         this.emit('accepted');
         return;
-      case SessionState.Terminated: {
-        if (this.#state === 'ended') return;
-        this.#state = 'ended';
-        let ended = this.#ended;
-        const negotiation = this.#negotiationError;
-        if (negotiation && (!ended || ended.status === 488 || ended.by !== 'local')) {
-          const status = negotiation instanceof SdpNegotiationError ? negotiation.status : negotiation instanceof SdpParseError ? 488 : undefined;
-          ended = { by: 'error', ...(status ? { status } : {}), reason: negotiation.message };
-        }
-        ended ??= { by: 'error', reason: 'Call ended' };
-        try {
-          this.#init.onTerminated();
-        } finally {
-          this.emit('ended', ended);
-        }
+      case SessionState.Terminated:
+        // sip.js terminates the session before it calls the request delegate with the final
+        // response that explains why: let that callback run first.
+        queueMicrotask(() => this.#onTerminated());
         return;
-      }
       default:
         return;
     }
   }
+
+  #onTerminated(): void {
+    if (this.#state === 'ended') return;
+    this.#state = 'ended';
+    let ended = this.#ended;
+    const negotiation = this.#negotiationError;
+    if (negotiation && (!ended || ended.status === 488 || ended.by !== 'local')) {
+      const status = negotiation instanceof SdpNegotiationError ? negotiation.status : negotiation instanceof SdpParseError ? 488 : undefined;
+      ended = { by: 'error', ...(status ? { status } : {}), reason: negotiation.message };
+    }
+    ended ??= { by: 'error', reason: 'Call ended' };
+    try {
+      this.#init.onTerminated();
+    } finally {
+      this.emit('ended', ended);
+    }
+  }
+
 
   /** The far end's offer put us on hold or resumed (called by the SDH). */
   noteRemoteHold(held: boolean): void {
