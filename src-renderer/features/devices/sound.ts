@@ -17,6 +17,7 @@ export class SoundOutput implements SpeakerOutput, RingPlayer {
   private ringer: SinkAudio | null = null;
   private ringerSink: string | undefined;
   private ringing = new Set<string>();
+  private starting = false;
 
   constructor(
     private readonly createAudio: (url: string) => SinkAudio = (url) => new Audio(url) as SinkAudio,
@@ -59,14 +60,25 @@ export class SoundOutput implements SpeakerOutput, RingPlayer {
         this.ringer.loop = true;
       }
       const audio = this.ringer;
-      if (!audio.paused) return;
+      if (this.starting || !audio.paused) return;
+      this.starting = true;
       void this.route(audio, this.ringerSink)
-        .then(() => audio.play())
-        .catch(() => this.onError('The ring tone could not be played — check the Ringer device in Settings'));
-    } else if (this.ringer) {
-      this.ringer.pause();
-      this.ringer.currentTime = 0;
+        .then(() => (this.ringing.size > 0 ? audio.play() : undefined))
+        .catch(() => this.onError('The ring tone could not be played — check the Ringer device in Settings'))
+        .finally(() => {
+          this.starting = false;
+          // Ringing may have stopped while play() was starting.
+          if (this.ringing.size === 0) this.silence();
+        });
+    } else {
+      this.silence();
     }
+  }
+
+  private silence(): void {
+    if (!this.ringer) return;
+    this.ringer.pause();
+    this.ringer.currentTime = 0;
   }
 
   private async route(audio: SinkAudio, deviceId: string | undefined, strict = false): Promise<void> {

@@ -1,0 +1,103 @@
+// The controller routes core events: snapshots into the store, rtc descriptions both ways
+// between core and media engine, ring events to the ring tone, media errors into plain words.
+import { describe, expect, it } from 'vitest';
+import type { Command, CoreEvent } from '../../shared/protocol';
+import { SignalingClient } from '../signaling/client';
+import type { Transport, TransportHandlers } from '../signaling/transport';
+import { createAppStore } from '../store/store';
+import { fakeServices, FakeMedia } from '../test-support/fake-services';
+import { makeCall, makeSnapshot } from '../test-support/fixtures';
+import type { MediaEngineCallbacks } from './media-port';
+import { startController } from './controller';
+
+class LoopTransport implements Transport {
+  sent: Command[] = [];
+  handlers!: TransportHandlers;
+  start(h: TransportHandlers, hello: () => Command) {
+    this.handlers = h;
+    h.onStatus('open');
+    this.sent.push(hello());
+  }
+  send(c: Command) {
+    this.sent.push(c);
+  }
+  retry() {}
+  dispose() {}
+  emit(e: CoreEvent) {
+    this.handlers.onEvent(e);
+  }
+}
+
+function setup(startError?: unknown) {
+  const transport = new LoopTransport();
+  const client = new SignalingClient(transport);
+  const services = fakeServices({ media: { current: null } });
+  const store = createAppStore(services);
+  const media = new FakeMedia();
+  if (startError) {
+    media.micReady = false;
+    media.start = () => Promise.reject(startError) as unknown as void;
+  }
+  let callbacks: MediaEngineCallbacks | null = null;
+  const rings: Array<[string, boolean]> = [];
+  const kept: string[][] = [];
+  const dispose = startController({
+    client,
+    store,
+    services,
+    createMedia: (cb) => {
+      callbacks = cb;
+      return media;
+    },
+    ringer: { ring: (id, r) => rings.push([id, r]), keepOnly: (ids) => kept.push([...ids]), dispose: () => {} },
+    mediaDevices: {
+      enumerateDevices: async () => [{ kind: 'audioinput', deviceId: 'm1', label: 'Headset' }],
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    },
+  });
+  client.start();
+  return { transport, store, media, rings, kept, dispose, callbacks: () => callbacks! };
+}
+
+const flush = () => new Promise<void>((r) => setTimeout(r, 0));
+
+describe('controller', () => {
+  it('starts the media engine after the first snapshot and relays descriptions both ways', async () => {
+    const { transport, store, media, callbacks } = setup();
+    expect(media.calls).toEqual([]);
+    transport.emit({ type: 'snapshot', payload: makeSnapshot() });
+    expect(store.getState().snapshot?.seq).toBe(1);
+    expect(media.calls[0]).toEqual(['start', undefined]);
+
+    callbacks().sendDescription({ type: 'offer', sdp: 'v=0 offer' });
+    expect(transport.sent.at(-1)).toMatchObject({ type: 'rtc.description', payload: { type: 'offer', sdp: 'v=0 offer' } });
+
+    transport.emit({ type: 'rtc.description', payload: { type: 'answer', sdp: 'v=0 answer' } });
+    await flush();
+    expect(media.calls).toContainEqual(['handleDescription', { type: 'answer', sdp: 'v=0 answer' }]);
+
+    transport.emit({ type: 'snapshot', payload: makeSnapshot({ seq: 2 }) });
+    expect(media.calls.filter(([m]) => m === 'start')).toHaveLength(1);
+  });
+
+  it('plays the ring tone on ring events and stops it for calls that no longer ring', () => {
+    const { transport, rings, kept } = setup();
+    transport.emit({ type: 'ring', payload: { callId: 'in1', ringing: true } });
+    transport.emit({ type: 'snapshot', payload: makeSnapshot({ calls: [makeCall({ id: 'in1', direction: 'inbound', state: 'connected' })] }) });
+    expect(rings).toEqual([['in1', true]]);
+    expect(kept.at(-1)).toEqual([]);
+  });
+
+  it('turns a denied microphone into a visible problem, and core notices into toasts', async () => {
+    const denied = Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' });
+    const { transport, store } = setup(denied);
+    transport.emit({ type: 'snapshot', payload: makeSnapshot() });
+    await flush();
+    expect(store.getState().micProblem).toMatch(/Microphone access was denied/);
+    expect(transport.sent.some((c) => c.type === 'log')).toBe(true);
+
+    transport.emit({ type: 'notice', payload: { level: 'error', message: 'Call to 404 failed: Not found' } });
+    expect(store.getState().notices.map((n) => n.message)).toContain('Call to 404 failed: Not found');
+  });
+});
