@@ -1,0 +1,363 @@
+// One call's media: the SIP-side RTP leg and the call's transceiver on the renderer
+// connection, with the relay between them. Payloads are never decoded; only payload types,
+// SSRC, sequence numbers and timestamps are rewritten.
+import { randomBytes } from 'node:crypto';
+import type { RtpPacket } from 'werift';
+import type { CallMediaStats } from '../../../shared/types';
+import type { Logger } from '../log/logger';
+import { TypedEmitter } from '../util/typed-emitter';
+import { PCMU, rendererCodecFor, silencePayload, TELEPHONE_EVENT, type RendererCodec } from './codecs';
+import { dtmfEventCode, dtmfPackets } from './dtmf';
+import type { RendererConnection, RendererSlot, SlotOwner } from './renderer-connection';
+import { buildReport, ntpNow, rttFromReport, type ParsedRtcp, type ReportBlock } from './rtcp';
+import { buildRtp, parseRtp, RtpStreamRewriter } from './rtp';
+import { RtpReceiveStats } from './rtp-stats';
+import { SenderReportClock, SipLeg } from './sip-leg';
+import type { SocketPair } from './port-allocator';
+import type { CallMedia, CallMediaEvents, NegotiatedMedia } from './types';
+
+export class RendererConnectionLostError extends Error {
+  override name = 'RendererConnectionLostError';
+}
+
+const DTMF_GAP_MS = 60;
+
+function randomSsrc(): number {
+  return randomBytes(4).readUInt32BE(0);
+}
+
+export interface CallMediaOptions {
+  callId: string;
+  localAddress: string;
+  renderer: RendererConnection;
+  log: Logger;
+  /** RTP/RTCP sockets toward the far end; absent for the echo test. */
+  pair?: SocketPair;
+  /** Called once when disposed (the gateway forgets the call). */
+  onDisposed?: () => void;
+}
+
+export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements CallMedia, SlotOwner {
+  readonly callId: string;
+  readonly localAddress: string;
+  readonly label: string;
+  readonly #renderer: RendererConnection;
+  readonly #log: Logger;
+  readonly #leg: SipLeg | undefined;
+  readonly #echo: boolean;
+  readonly #onDisposed: (() => void) | undefined;
+
+  #negotiated: NegotiatedMedia | undefined;
+  #rendererCodec: RendererCodec | undefined;
+  #slot: RendererSlot | undefined;
+  #mid: string | undefined;
+  #relaying = false;
+  #muted = false;
+  #disposed = false;
+  #dtmfActive = false;
+  #dtmfChain: Promise<unknown> = Promise.resolve();
+  #timers = new Map<NodeJS.Timeout, () => void>();
+  #firstFromSip = false;
+  #firstToSip = false;
+
+  /** Our outgoing stream toward the far end (our own SSRC). */
+  readonly #toSip: RtpStreamRewriter;
+  /** Outgoing stream toward the renderer (werift stamps its sender SSRC). */
+  readonly #toRenderer: RtpStreamRewriter;
+  readonly #fromSipStats = new RtpReceiveStats(8000);
+  readonly #toSipStats = new RtpReceiveStats(8000);
+  readonly #srClock = new SenderReportClock();
+  #sentPackets = 0;
+  #sentOctets = 0;
+  #remoteReport: CallMediaStats['remoteReport'];
+  readonly #cname = `softphone-${randomBytes(6).toString('hex')}`;
+
+  constructor(opts: CallMediaOptions) {
+    super();
+    this.callId = opts.callId;
+    this.localAddress = opts.localAddress;
+    this.label = opts.pair ? `call ${opts.callId}` : 'echo test';
+    this.#renderer = opts.renderer;
+    this.#log = opts.log;
+    this.#onDisposed = opts.onDisposed;
+    this.#echo = !opts.pair;
+    const clock = (): number => this.#rendererCodec?.clockRate ?? 8000;
+    this.#toSip = new RtpStreamRewriter(randomSsrc(), clock);
+    this.#toRenderer = new RtpStreamRewriter(0, clock);
+    if (opts.pair) {
+      this.#leg = new SipLeg(opts.pair, { onRtp: (p, t) => this.#onSipRtp(p, t), onRtcp: (r) => this.#onSipRtcp(r) }, opts.log);
+    }
+    if (this.#echo) {
+      this.#rendererCodec = PCMU;
+      this.#relaying = true;
+      this.#renderer.attach(this, PCMU, false);
+    }
+  }
+
+  get rtpPort(): number {
+    return this.#leg?.rtpPort ?? 0;
+  }
+
+  get mid(): string | undefined {
+    return this.#mid;
+  }
+
+  // --- SipMediaPort -------------------------------------------------------------------------
+
+  applyNegotiation(media: NegotiatedMedia): void {
+    if (this.#disposed || this.#echo || !this.#leg) return;
+    let codec: RendererCodec;
+    try {
+      codec = rendererCodecFor(media.codec);
+    } catch (error) {
+      this.#log.error(`${this.label}: ${(error as Error).message}`);
+      this.#emitError(error as Error);
+      return;
+    }
+    const previous = this.#negotiated;
+    this.#negotiated = media;
+    this.#rendererCodec = codec;
+    this.#fromSipStats.setClockRate(codec.clockRate);
+    this.#toSipStats.setClockRate(codec.clockRate);
+    this.#leg.setRemote(
+      { address: media.remoteAddress, port: media.remoteRtpPort },
+      { address: media.remoteAddress, port: media.remoteRtcpPort },
+    );
+    if (!previous || previous.codec.payloadType !== media.codec.payloadType || previous.codec.name !== media.codec.name) {
+      this.#toSip.reanchor();
+    }
+    this.#log.info(
+      `${this.label}: SIP leg ${media.codec.name}/${media.codec.clockRate} pt ${media.codec.payloadType}` +
+        `${media.telephoneEvent ? ` + telephone-event pt ${media.telephoneEvent.payloadType}` : ''} ` +
+        `${media.direction} -> ${media.remoteAddress}:${media.remoteRtpPort}`,
+    );
+    this.#renderer.attach(this, codec, media.telephoneEvent !== undefined);
+    this.#leg.startReports(() => this.#buildReport());
+  }
+
+  // --- CallMedia ----------------------------------------------------------------------------
+
+  setRelaying(on: boolean): void {
+    if (this.#echo) return;
+    this.#relaying = on;
+  }
+
+  setMuted(muted: boolean): void {
+    this.#muted = muted;
+  }
+
+  sendDtmf(digits: string): Promise<boolean> {
+    const te = this.#negotiated?.telephoneEvent;
+    if (!te || !this.#leg || this.#disposed) return Promise.resolve(false);
+    const valid = [...digits].filter((d) => dtmfEventCode(d) !== undefined);
+    const run = this.#dtmfChain.then(async () => {
+      for (const digit of valid) {
+        if (this.#disposed) return;
+        await this.#sendDigit(digit, te.payloadType, te.clockRate);
+        await this.#delay(DTMF_GAP_MS);
+      }
+    });
+    this.#dtmfChain = run.catch(() => undefined);
+    return run.then(() => true);
+  }
+
+  stats(): CallMediaStats {
+    return {
+      ...(this.#negotiated ? { codec: this.#negotiated.codec.name } : this.#echo ? { codec: 'PCMU' } : {}),
+      fromSip: this.#fromSipStats.snapshot(),
+      toSip: this.#toSipStats.snapshot(),
+      ...(this.#remoteReport ? { remoteReport: this.#remoteReport } : {}),
+    };
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    // Pending DTMF waits end now (their loop sees #disposed and stops).
+    for (const [timer, resolve] of this.#timers) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.#timers.clear();
+    this.#leg?.close();
+    this.#renderer.detach(this);
+    this.#slot = undefined;
+    this.removeAllListeners();
+    this.#onDisposed?.();
+  }
+
+  // --- SlotOwner (renderer side) ---------------------------------------------------------------
+
+  onRendererReady(slot: RendererSlot): void {
+    if (this.#disposed) return;
+    this.#slot = slot;
+    this.#mid = slot.mid;
+    this.#toRenderer.reanchor();
+    this.#log.info(`${this.label}: renderer transceiver mid ${slot.mid ?? '?'} ready`);
+    if (slot.mid !== undefined) this.emit('rendererReady', slot.mid);
+  }
+
+  onRendererLost(reason: string): void {
+    if (this.#disposed) return;
+    this.#slot = undefined;
+    this.#log.warn(`${this.label}: renderer leg lost (${reason})`);
+    if (!reason.includes('reconnected')) this.#emitError(new RendererConnectionLostError(`Call audio to the app was lost (${reason})`));
+  }
+
+  onRendererRtp(packet: RtpPacket): void {
+    if (this.#disposed) return;
+    const { header, payload } = packet;
+    const isEvent = header.payloadType === TELEPHONE_EVENT.payloadType;
+    this.#toSipStats.record(header.ssrc, header.sequenceNumber, header.timestamp, payload.length, performance.now(), !isEvent);
+    if (this.#echo) {
+      const slot = this.#slot;
+      if (!slot || isEvent) return;
+      const out = this.#toRenderer.map(header.ssrc, header.sequenceNumber, header.timestamp);
+      slot.sendAudio({ marker: header.marker, ...out }, payload);
+      this.#markFirst('toSip');
+      this.#markFirst('fromSip');
+      return;
+    }
+    const media = this.#negotiated;
+    const leg = this.#leg;
+    if (!this.#relaying || !media || !leg) return;
+    if (media.direction === 'recvonly' || media.direction === 'inactive') return;
+    let payloadType: number;
+    let body: Buffer = payload;
+    if (isEvent) {
+      // The agent pressed a key in the renderer (RTCDTMFSender): map it onto the SIP leg's event PT.
+      if (!media.telephoneEvent || this.#dtmfActive) return;
+      payloadType = media.telephoneEvent.payloadType;
+    } else {
+      if (this.#dtmfActive) return; // audio is suppressed while we send an event
+      payloadType = media.codec.payloadType;
+      // Muted or holding the far end (sendonly): the far end hears silence, never the microphone.
+      if (this.#muted || media.direction === 'sendonly') {
+        const silence = silencePayload(media.codec.name, payload.length);
+        if (!silence) return;
+        body = silence;
+      }
+    }
+    const out = this.#toSip.map(header.ssrc, header.sequenceNumber, header.timestamp);
+    leg.sendRtp(buildRtp({ marker: header.marker, payloadType, ssrc: this.#toSip.ssrc, ...out }, body));
+    this.#sentPackets++;
+    this.#sentOctets += body.length;
+    this.#markFirst('toSip');
+  }
+
+  // --- SIP side ----------------------------------------------------------------------------------
+
+  #onSipRtp(datagram: Buffer, arrivalMs: number): void {
+    const media = this.#negotiated;
+    if (!media || this.#disposed) return;
+    const rtp = parseRtp(datagram);
+    if (!rtp) return; // malformed: drop
+    const isEvent = media.telephoneEvent !== undefined && rtp.payloadType === media.telephoneEvent.payloadType;
+    if (!isEvent && rtp.payloadType !== media.codec.payloadType) return; // CN or anything not negotiated
+    this.#fromSipStats.record(rtp.ssrc, rtp.sequenceNumber, rtp.timestamp, rtp.payload.length, arrivalMs, !isEvent);
+    const slot = this.#slot;
+    if (!this.#relaying || !slot) return;
+    const out = this.#toRenderer.map(rtp.ssrc, rtp.sequenceNumber, rtp.timestamp);
+    if (isEvent) slot.sendTelephoneEvent({ marker: rtp.marker, ...out }, Buffer.from(rtp.payload));
+    else slot.sendAudio({ marker: rtp.marker, ...out }, Buffer.from(rtp.payload));
+    this.#markFirst('fromSip');
+  }
+
+  #onSipRtcp(report: ParsedRtcp): void {
+    if (this.#disposed) return;
+    if (report.senderInfo) this.#srClock.noteSenderReport(report.senderInfo.ntpSec, report.senderInfo.ntpFrac);
+    const block = report.reports.find((b) => b.ssrc === this.#toSip.ssrc);
+    if (!block) return;
+    const clockRate = this.#rendererCodec?.clockRate ?? 8000;
+    const rttMs = rttFromReport(block);
+    this.#remoteReport = {
+      fractionLost: block.fractionLost / 256,
+      cumulativeLost: block.cumulativeLost,
+      jitterMs: (block.jitter * 1000) / clockRate,
+      ...(rttMs !== undefined ? { rttMs: Math.round(rttMs * 10) / 10 } : {}),
+    };
+  }
+
+  #buildReport(): Buffer | undefined {
+    if (this.#disposed) return undefined;
+    const sourceSsrc = this.#fromSipStats.ssrc;
+    let block: ReportBlock | undefined;
+    if (sourceSsrc !== undefined) {
+      block = {
+        ssrc: sourceSsrc,
+        fractionLost: this.#fromSipStats.takeFractionLost(),
+        cumulativeLost: this.#fromSipStats.lost,
+        extendedHighestSeq: this.#fromSipStats.extendedHighestSeq,
+        jitter: this.#fromSipStats.jitterTimestampUnits,
+        ...this.#srClock.lsrDlsr(),
+      };
+    }
+    const now = ntpNow();
+    const sender =
+      this.#sentPackets > 0
+        ? {
+            ntpSec: now.sec,
+            ntpFrac: now.frac,
+            rtpTimestamp: this.#toSip.nextInjected().timestamp,
+            packetCount: this.#sentPackets,
+            octetCount: this.#sentOctets,
+          }
+        : undefined;
+    return buildReport({ ssrc: this.#toSip.ssrc, cname: this.#cname, ...(sender ? { sender } : {}), ...(block ? { block } : {}) });
+  }
+
+  async #sendDigit(digit: string, payloadType: number, clockRate: number): Promise<void> {
+    const leg = this.#leg;
+    if (!leg) return;
+    const packets = dtmfPackets(digit, { clockRate, intervalMs: this.#negotiated?.ptime ?? 20 });
+    this.#dtmfActive = true;
+    const start = this.#toSip.nextInjected();
+    const startedAt = performance.now();
+    try {
+      let seq = start.sequenceNumber;
+      for (const p of packets) {
+        const wait = startedAt + p.atMs - performance.now();
+        if (wait > 1) await this.#delay(wait);
+        if (this.#disposed) return;
+        leg.sendRtp(buildRtp({ marker: p.marker, payloadType, sequenceNumber: seq, timestamp: start.timestamp, ssrc: this.#toSip.ssrc }, p.payload));
+        this.#toSip.noteInjected(seq, start.timestamp, startedAt);
+        this.#sentPackets++;
+        this.#sentOctets += p.payload.length;
+        seq = (seq + 1) & 0xffff;
+      }
+    } finally {
+      this.#dtmfActive = false;
+    }
+  }
+
+  #delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#disposed) return resolve();
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        resolve();
+      }, ms);
+      this.#timers.set(timer, resolve);
+    });
+  }
+
+  /** Node's emitter throws an 'error' nobody listens to; a media problem must never crash the core. */
+  #emitError(error: Error): void {
+    try {
+      this.emit('error', error);
+    } catch {
+      this.#log.warn(`${this.label}: unhandled media error`, error);
+    }
+  }
+
+  #markFirst(direction: 'fromSip' | 'toSip'): void {
+    if (direction === 'fromSip') {
+      if (this.#firstFromSip) return;
+      this.#firstFromSip = true;
+    } else {
+      if (this.#firstToSip) return;
+      this.#firstToSip = true;
+    }
+    this.emit('firstPacket', direction);
+  }
+}

@@ -1,0 +1,190 @@
+// The gateway against a werift "renderer" and a UDP "far end": real sockets, real DTLS-SRTP.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMediaGateway } from '../../src-main/core/gateway';
+import type { CallMedia, NegotiatedMedia } from '../../src-main/core/gateway/types';
+import { nullLogger } from '../../src-main/core/log/logger';
+import { FakeRenderer } from './fake-renderer';
+import { FarEnd } from './far-end';
+import { pumpUntil, randomPortRange, waitFor } from './helpers';
+
+function negotiated(far: FarEnd, over: Partial<NegotiatedMedia> = {}): NegotiatedMedia {
+  return {
+    remoteAddress: '127.0.0.1',
+    remoteRtpPort: far.rtpPort,
+    remoteRtcpPort: far.rtcpPort,
+    codec: { name: 'PCMU', payloadType: 0, clockRate: 8000 },
+    telephoneEvent: { name: 'telephone-event', payloadType: 101, clockRate: 8000 },
+    direction: 'sendrecv',
+    ...over,
+  };
+}
+
+describe('gateway with a werift renderer', () => {
+  let gw: ReturnType<typeof createMediaGateway>;
+  let renderer: FakeRenderer;
+  const farEnds: FarEnd[] = [];
+
+  beforeEach(async () => {
+    gw = createMediaGateway({ localAddress: '127.0.0.1', ...randomPortRange(40) }, nullLogger);
+    renderer = new FakeRenderer((d) => void gw.handleRendererDescription(d).catch(() => undefined));
+    gw.on('description', (d) => void renderer.handle(d).catch(() => undefined));
+    const connected = waitFor<void>((r) => gw.on('rtcState', (s) => s === 'connected' && r()));
+    await renderer.start();
+    await connected;
+  });
+
+  afterEach(async () => {
+    for (const f of farEnds.splice(0)) f.close();
+    await gw.dispose();
+    await renderer.close();
+  });
+
+  async function startCall(id: string, over: Partial<NegotiatedMedia> = {}): Promise<{ call: CallMedia; far: FarEnd; mid: string }> {
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const call = await gw.createCallMedia(id);
+    const ready = waitFor<string>((r) => call.on('rendererReady', r));
+    call.applyNegotiation(negotiated(far, over));
+    call.setRelaying(true);
+    return { call, far, mid: await ready };
+  }
+
+  it('relays PCMU both ways with payloads untouched and counts stats', async () => {
+    const { call, far, mid } = await startCall('c1');
+    const fromSip: Buffer[] = [];
+    renderer.onRtp((m, p) => m === mid && fromSip.push(p.payload));
+    const firstFromSip = waitFor<void>((r) => call.on('firstPacket', (d) => d === 'fromSip' && r()));
+    const payload = (i: number): Buffer => Buffer.alloc(160, i & 0x7f);
+    await pumpUntil((i) => far.send(call.rtpPort, payload(i)), () => fromSip.length >= 5);
+    await firstFromSip;
+    expect(fromSip[0]!.length).toBe(160);
+    expect(fromSip.every((p) => p.every((b) => b === p[0]))).toBe(true);
+
+    await pumpUntil((i) => renderer.sendRtp(mid, Buffer.alloc(160, 0x20 + (i & 0x0f))), () => far.received.length >= 5);
+    const got = far.received[0]!;
+    expect(got.payloadType).toBe(0);
+    expect(got.payload.length).toBe(160);
+    expect(got.payload.every((b) => b === got.payload[0])).toBe(true);
+    // SSRC is ours, not the browser's
+    expect(new Set(far.received.map((r) => r.ssrc)).size).toBe(1);
+
+    const stats = call.stats();
+    expect(stats.codec).toBe('PCMU');
+    expect(stats.fromSip.packets).toBeGreaterThanOrEqual(5);
+    expect(stats.toSip.packets).toBeGreaterThanOrEqual(5);
+    expect(stats.fromSip.lost).toBe(0);
+    call.dispose();
+  });
+
+  it('maps payload types between legs (PCMA, dynamic telephone-event) and counts a sequence gap as loss', async () => {
+    const { call, far, mid } = await startCall('c2', { codec: { name: 'PCMA', payloadType: 8, clockRate: 8000 }, telephoneEvent: { name: 'telephone-event', payloadType: 101, clockRate: 8000 } });
+    const seen: number[] = [];
+    renderer.onRtp((m, p) => m === mid && seen.push(p.header.payloadType));
+    await pumpUntil((i) => far.send(call.rtpPort, Buffer.alloc(160, 0xd5), 8, { seq: i === 3 ? 5000 : 200 + i }), () => seen.length >= 4);
+    expect(seen[0]).toBe(8);
+    // event from the far end (PT 101) arrives as the renderer leg's 126
+    await pumpUntil(() => far.send(call.rtpPort, Buffer.from([5, 0x0a, 0, 160]), 101), () => seen.includes(126));
+    // event from the renderer (126) reaches the far end as 101
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.from([1, 0x8a, 3, 32]), 126), () => far.received.some((r) => r.payloadType === 101));
+    expect(call.stats().fromSip.lost).toBeGreaterThan(0);
+    call.dispose();
+  });
+
+  it('runs two calls on the one connection, each on its own mid', async () => {
+    const a = await startCall('a');
+    const b = await startCall('b');
+    expect(a.mid).not.toBe(b.mid);
+    const got = new Map<string, number[]>();
+    renderer.onRtp((m, p) => got.set(m, [...(got.get(m) ?? []), p.payload[0]!]));
+    await pumpUntil(
+      () => {
+        a.far.send(a.call.rtpPort, Buffer.alloc(160, 0x11));
+        b.far.send(b.call.rtpPort, Buffer.alloc(160, 0x22));
+      },
+      () => (got.get(a.mid)?.length ?? 0) >= 3 && (got.get(b.mid)?.length ?? 0) >= 3,
+    );
+    expect(new Set(got.get(a.mid))).toEqual(new Set([0x11]));
+    expect(new Set(got.get(b.mid))).toEqual(new Set([0x22]));
+    await pumpUntil(
+      () => {
+        renderer.sendRtp(a.mid, Buffer.alloc(160, 0x33));
+        renderer.sendRtp(b.mid, Buffer.alloc(160, 0x44));
+      },
+      () => a.far.received.length >= 3 && b.far.received.length >= 3,
+    );
+    expect(new Set(a.far.received.map((r) => r.payload[0]))).toEqual(new Set([0x33]));
+    expect(new Set(b.far.received.map((r) => r.payload[0]))).toEqual(new Set([0x44]));
+    a.call.dispose();
+    b.call.dispose();
+  });
+
+  it('reuses an ended call transceiver and keeps the SDP small', async () => {
+    const first = await startCall('r1');
+    first.call.dispose();
+    const second = await startCall('r2');
+    expect(second.mid).toBe(first.mid);
+    second.call.dispose();
+  });
+
+  it('sends silence while muted, nothing before setRelaying, and RFC 4733 DTMF', async () => {
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const call = await gw.createCallMedia('m1');
+    const ready = waitFor<string>((r) => call.on('rendererReady', r));
+    call.applyNegotiation(negotiated(far));
+    const mid = await ready;
+    // not relaying yet: the renderer's audio must not leak to the far end
+    let sent = 0;
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0x42)), () => call.stats().toSip.packets >= 5);
+    sent = far.received.length;
+    expect(sent).toBe(0);
+    call.setRelaying(true);
+    call.setMuted(true);
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0x42)), () => far.received.length >= 3);
+    expect(far.received.every((r) => r.payload.every((b) => b === 0xff))).toBe(true);
+    far.received.length = 0;
+    expect(await call.sendDtmf('5')).toBe(true);
+    const events = far.received.filter((r) => r.payloadType === 101);
+    expect(events.length).toBeGreaterThanOrEqual(4);
+    expect(events[0]!.marker).toBe(true);
+    expect(events.every((e) => e.timestamp === events[0]!.timestamp)).toBe(true);
+    const ends = events.filter((e) => (e.payload[1]! & 0x80) !== 0);
+    expect(ends.length).toBe(3);
+    expect(events.every((e) => e.payload[0] === 5)).toBe(true);
+    call.dispose();
+  });
+
+  it('resolves sendDtmf false without telephone-event', async () => {
+    const { call } = await startCall('d0', { telephoneEvent: undefined });
+    expect(await call.sendDtmf('1')).toBe(false);
+    call.dispose();
+  });
+
+  it('learns the far end real source address (symmetric RTP) and survives malformed packets', async () => {
+    const { call, far, mid } = await startCall('s1', { remoteRtpPort: 9 });
+    const fromSip: Buffer[] = [];
+    renderer.onRtp((m, p) => m === mid && fromSip.push(p.payload));
+    far.sendRaw(call.rtpPort, Buffer.from([0x80]));
+    far.sendRaw(call.rtpPort, Buffer.from('not rtp at all, just text'));
+    far.sendRaw(call.rtpPort, Buffer.from([0x90, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0xff, 0xff]));
+    await pumpUntil(() => far.send(call.rtpPort, Buffer.alloc(160, 1)), () => fromSip.length >= 2);
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 2)), () => far.received.length >= 2);
+    call.dispose();
+  });
+
+  it('frees every port after calls, including failed ones', async () => {
+    const calls: CallMedia[] = [];
+    for (let i = 0; i < 6; i++) calls.push(await gw.createCallMedia(`p${i}`));
+    expect(gw.portsInUse).toBe(6);
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const errors: Error[] = [];
+    calls[0]!.on('error', (e) => errors.push(e));
+    calls[0]!.applyNegotiation({ ...negotiated(far), codec: { name: 'G729', payloadType: 18, clockRate: 8000 } });
+    expect(errors[0]?.name).toBe('UnsupportedCodecError');
+    calls[1]!.applyNegotiation({ ...negotiated(far), codec: { name: 'G729', payloadType: 18, clockRate: 8000 } }); // nobody listens: no crash
+    for (const c of calls) c.dispose();
+    calls[1]!.dispose(); // twice is safe
+    expect(gw.portsInUse).toBe(0);
+  });
+});
