@@ -10,6 +10,8 @@ export interface CoreHostInit {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   profilePath?: string;
   provisioningPaths?: string[];
+  /** Which shell hosts the core and its versions, for diagnostics. */
+  app?: { shell: string; version?: string; versions?: Record<string, string> };
 }
 
 export type CoreMethod = 'dial' | 'answerRinging' | 'hangupActive' | 'toggleMute' | 'saveDiagnostics' | 'dispose';

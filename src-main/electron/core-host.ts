@@ -23,9 +23,11 @@ serveCoreHost(port, async (init, secretStore) => {
   if (process.env.SOFTPHONE_LOG_STDERR === '1') logHub.addSink(stderrSink);
   return createCore({
     dataDir: init.dataDir,
+    logDir: init.logDir,
     logHub,
     secretStore,
     ...(init.profilePath ? { profilePath: init.profilePath } : {}),
     ...(init.provisioningPaths ? { provisioningPaths: init.provisioningPaths } : {}),
+    ...(init.app ? { app: init.app } : {}),
   });
 });

@@ -42,7 +42,19 @@ export interface IpcAdapter {
   setCore(core: ShellCore): void;
   readonly ready: boolean;
   queued(): number;
+  /**
+   * A command from the shell itself (tray, notification buttons) on the renderer's session: the
+   * core serves one session at a time, so the shell shares it. Negative ids keep its results
+   * apart; they are answered here and never reach the renderer.
+   */
+  command(type: CommandType, payload: unknown): Promise<ShellCommandResult>;
   dispose(): void;
+}
+
+export interface ShellCommandResult {
+  ok: boolean;
+  error?: string;
+  data?: unknown;
 }
 
 export const COMMAND_TYPES = Object.keys(commandSchemas) as CommandType[];
@@ -55,9 +67,17 @@ export function createIpcAdapter(options: IpcAdapterOptions): IpcAdapter {
   let queue: CoreEvent[] = [];
   let generation = 0;
   let session: CoreSession;
+  let nextShellId = -1;
+  const shellPending = new Map<number, (r: ShellCommandResult) => void>();
 
   const send = (event: CoreEvent, gen: number): void => {
     if (gen !== generation) return; // an event of a detached session
+    if (event.type === 'result' && event.payload.id < 0) {
+      const done = shellPending.get(event.payload.id);
+      shellPending.delete(event.payload.id);
+      done?.({ ok: event.payload.ok, ...(event.payload.error ? { error: event.payload.error } : {}), ...(event.payload.data !== undefined ? { data: event.payload.data } : {}) });
+      return;
+    }
     if (ready && options.deliver(IPC_EVENT_CHANNEL, event)) return;
     ready = false;
     queue.push(event);
@@ -68,6 +88,9 @@ export function createIpcAdapter(options: IpcAdapterOptions): IpcAdapter {
   };
 
   const attach = (): void => {
+    // Shell commands of a detached session get no result any more: answer them now.
+    for (const done of shellPending.values()) done({ ok: false, error: 'the app window reloaded; try again' });
+    shellPending.clear();
     const gen = ++generation;
     session = core.attach({ send: (event) => send(event, gen) });
   };
@@ -142,7 +165,22 @@ export function createIpcAdapter(options: IpcAdapterOptions): IpcAdapter {
       return ready;
     },
     queued: () => queue.length,
+    command(type, payload) {
+      const id = nextShellId--;
+      let command;
+      try {
+        command = parseCommand({ type, id, payload });
+      } catch (err) {
+        return Promise.resolve({ ok: false, error: err instanceof Error ? err.message : String(err) });
+      }
+      return new Promise<ShellCommandResult>((resolve) => {
+        shellPending.set(id, resolve);
+        session.handle(command);
+      });
+    },
     dispose() {
+      for (const done of shellPending.values()) done({ ok: false, error: 'the app is closing' });
+      shellPending.clear();
       for (const [channel, listener] of listeners) ipcMain.removeListener(channel, listener);
       listeners.clear();
       session.detach();

@@ -18,14 +18,14 @@ import { join } from 'node:path';
 import { app, BrowserWindow, globalShortcut, ipcMain, Menu, Notification, safeStorage, shell, Tray, utilityProcess, type UtilityProcess } from 'electron';
 import electronUpdater from 'electron-updater';
 import { findDialLinkInArgs, parseDialLink, type DialTarget } from '../../shared/dial-target';
-import { PROTOCOL_VERSION, type CoreEvent } from '../../shared/protocol';
+import type { CommandType } from '../../shared/protocol';
 import type { CallSnapshot } from '../../shared/types';
 import { LogHub, stderrSink } from '../core/log/logger';
 import { createRotatingFileSink } from '../core/log/file-sink';
 import type { CoreHostInit, HostToMain, MainToHost, MessagePortLike } from './core-host-protocol';
-import type { CoreSession, ShellCore } from './core-port';
+import type { ShellCore } from './core-port';
 import { registerHotkeys, resolveHotkeys } from './hotkeys';
-import { createIpcAdapter, type IpcAdapter, type IpcMainLike } from './ipc-adapter';
+import { createIpcAdapter, type IpcAdapter, type IpcMainLike, type ShellCommandResult } from './ipc-adapter';
 import { applyStartAtLogin, HIDDEN_ARG } from './login-item';
 import { showIncomingCallNotification } from './notifications';
 import { startRemoteCore, type RemoteCore } from './remote-core';
@@ -91,7 +91,6 @@ async function main(): Promise<void> {
   let remote: RemoteCore | undefined;
   let host: UtilityProcess | undefined;
   let adapter: IpcAdapter | undefined;
-  let shellSession: CoreSession | undefined;
   let quitting = false;
   let restarts = 0;
   const pendingLinks: DialTarget[] = flags.link ? [flags.link] : [];
@@ -100,8 +99,6 @@ async function main(): Promise<void> {
   let coreCleanups: Array<() => void> = [];
   let settings: ShellSettings | undefined;
   let hotkeys: { dispose(): void } | undefined;
-  let nextShellCommand = 1;
-  const diagnosticsRequests = new Set<number>();
 
   app.on('second-instance', (_event, argv) => {
     const link = findDialLinkInArgs(argv.slice(1));
@@ -126,7 +123,7 @@ async function main(): Promise<void> {
     dataDir: userData,
     logDir,
     ...(flags.profilePath ? { profilePath: flags.profilePath } : {}),
-    provisioningPaths: provisioningPaths(),
+    app: { shell: 'electron', version: app.getVersion(), versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node } },
   };
 
   const startCore = async (): Promise<ShellCore> => {
@@ -173,18 +170,20 @@ async function main(): Promise<void> {
     if (window && !window.isDestroyed()) bringToFront(window);
   };
 
-  const sendShellCommand = (type: string, payload: unknown): number => {
-    const id = nextShellCommand++;
-    shellSession?.handle({ type, id, payload });
-    return id;
+  // Tray and notification buttons act through the renderer's core session (see IpcAdapter.command).
+  const sendShellCommand = (type: CommandType, payload: unknown): Promise<ShellCommandResult> => {
+    if (!adapter) return Promise.resolve({ ok: false, error: 'the app is still starting' });
+    return adapter.command(type, payload).then((result) => {
+      if (!result.ok) log.warn(`${type} from the tray/notification failed: ${result.error ?? 'unknown error'}`);
+      return result;
+    });
   };
 
-  const onShellEvent = (event: CoreEvent): void => {
-    if (event.type !== 'result' || !diagnosticsRequests.has(event.payload.id)) return;
-    diagnosticsRequests.delete(event.payload.id);
-    const data = event.payload.data as { path?: unknown } | undefined;
-    if (event.payload.ok && typeof data?.path === 'string') shell.showItemInFolder(data.path);
-    else new Notification({ title: 'Diagnostics were not saved', body: event.payload.error ?? 'Unknown error. Try again from the Settings screen.' }).show();
+  const saveDiagnostics = async (): Promise<void> => {
+    const result = await sendShellCommand('diagnostics.save', {});
+    const data = result.data as { path?: unknown } | undefined;
+    if (result.ok && typeof data?.path === 'string') shell.showItemInFolder(data.path);
+    else new Notification({ title: 'Diagnostics were not saved', body: result.error ?? 'Unknown error. Try again from the Settings screen.' }).show();
   };
 
   const dialLink = (link: DialTarget): void => {
@@ -202,22 +201,22 @@ async function main(): Promise<void> {
       case 'show':
         return showWindow();
       case 'answer':
-        sendShellCommand('call.answer', { callId: action.callId });
+        void sendShellCommand('call.answer', { callId: action.callId });
         return;
       case 'decline':
-        sendShellCommand('call.decline', { callId: action.callId, reason: 'decline' });
+        void sendShellCommand('call.decline', { callId: action.callId, reason: 'decline' });
         return;
       case 'hangup':
-        sendShellCommand('call.hangup', { callId: action.callId });
+        void sendShellCommand('call.hangup', { callId: action.callId });
         return;
       case 'mute':
-        sendShellCommand('call.mute', { callId: action.callId, mute: action.mute });
+        void sendShellCommand('call.mute', { callId: action.callId, mute: action.mute });
         return;
       case 'agent':
-        sendShellCommand('agent.setState', { state: action.state, ...(action.reason ? { reason: action.reason } : {}) });
+        void sendShellCommand('agent.setState', { state: action.state, ...(action.reason ? { reason: action.reason } : {}) });
         return;
       case 'save-diagnostics':
-        diagnosticsRequests.add(sendShellCommand('diagnostics.save', {}));
+        void saveDiagnostics();
         return;
       case 'restart-to-update':
         updates.requestRestart();
@@ -289,8 +288,8 @@ async function main(): Promise<void> {
       call.id,
       showIncomingCallNotification(
         (spec) => new Notification({ ...spec, actions: spec.actions.map((text) => ({ type: 'button' as const, text })) }), call, process.platform, {
-        answer: (callId) => sendShellCommand('call.answer', { callId }),
-        decline: (callId) => sendShellCommand('call.decline', { callId, reason: 'decline' }),
+        answer: (callId) => void sendShellCommand('call.answer', { callId }),
+        decline: (callId) => void sendShellCommand('call.decline', { callId, reason: 'decline' }),
         show: showWindow,
       }),
     );
@@ -300,10 +299,6 @@ async function main(): Promise<void> {
   const wireCore = (next: ShellCore): void => {
     for (const c of coreCleanups.splice(0)) c();
     core = next;
-    shellSession = next.attach({ send: onShellEvent });
-    shellSession.handle({ type: 'hello', id: nextShellCommand++, payload: { protocol: PROTOCOL_VERSION } });
-    const session = shellSession;
-    coreCleanups.push(() => session.detach());
     coreCleanups.push(
       next.on('snapshot', (s) => {
         for (const [callId, close] of ringingNotifications) {
@@ -393,13 +388,6 @@ function registerLinkSchemes(): void {
       : app.setAsDefaultProtocolClient(scheme);
     if (!ok) log.info(`not registered as the ${scheme}: handler (the OS or IT policy decides)`);
   }
-}
-
-function provisioningPaths(): string[] {
-  // Where IT places a profile machine-wide (README); the core reads the first that exists.
-  if (process.platform === 'win32') return [join(process.env.ProgramData ?? 'C:\\ProgramData', 'AgentSoftphone', 'profile.json')];
-  if (process.platform === 'darwin') return ['/Library/Application Support/AgentSoftphone/profile.json'];
-  return ['/etc/agent-softphone/profile.json'];
 }
 
 function assetPath(...parts: string[]): string {

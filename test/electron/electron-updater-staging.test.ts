@@ -20,7 +20,7 @@ interface AppUpdaterInstance {
   checkForUpdates(): Promise<{ isUpdateAvailable: boolean } | null>;
 }
 
-class NodeHttpExecutor extends (HttpExecutor as new () => { createRequest?: unknown }) {
+class NodeHttpExecutor extends (HttpExecutor as new () => object) {
   createRequest(options: object, callback: (res: unknown) => void) {
     const req = request(options);
     req.on('response', callback);

@@ -154,3 +154,15 @@ describe('preload bridge <-> IPC adapter', () => {
     expect(seen).toHaveLength(count);
   });
 });
+
+describe('shell commands on the renderer session', () => {
+  it('sends tray/notification commands with negative ids and keeps their results from the renderer', async () => {
+    const { core, delivered, send, adapter } = setup();
+    send('hello', { id: 1, payload: { protocol: 1 } });
+    const result = await adapter.command('agent.setState', { state: 'not-ready', reason: 'Lunch' });
+    expect(result).toEqual({ ok: true });
+    expect(core.handled.at(-1)!.raw).toEqual({ type: 'agent.setState', id: -1, payload: { state: 'not-ready', reason: 'Lunch' } });
+    expect(delivered.filter((e) => e.type === 'result' && e.payload.id < 0)).toEqual([]);
+    expect(await adapter.command('call.answer', { callId: '' })).toMatchObject({ ok: false, error: expect.stringContaining('invalid call.answer') });
+  });
+});
