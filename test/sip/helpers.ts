@@ -6,7 +6,7 @@ import type { Profile } from '../../shared/types';
 import type { NegotiatedMedia, SipMediaPort } from '../../src-main/core/gateway/types';
 import { LogHub, stderrSink } from '../../src-main/core/log/logger';
 import { createSipAccount } from '../../src-main/core/sip';
-import type { SipAccount, SipAccountEvents, SipCall, SipCallEvents, SipEnded } from '../../src-main/core/sip';
+import type { SipAccountTuning, SipAccount, SipAccountEvents, SipCall, SipCallEvents, SipEnded } from '../../src-main/core/sip';
 import type { RegistrationSnapshot } from '../../shared/types';
 
 export interface FakeMedia extends SipMediaPort {
@@ -51,7 +51,7 @@ export function profileFor(opts: { user?: string; password?: string; domain?: st
   };
 }
 
-export function makeAccount(profile: Profile): TestAccount {
+export function makeAccount(profile: Profile, tuning?: SipAccountTuning): TestAccount {
   const hub = new LogHub(process.env.SOFTPHONE_LOG_STDERR === '1' ? 'debug' : 'warn');
   if (process.env.SOFTPHONE_LOG_STDERR === '1') hub.addSink(stderrSink);
   hub.addSecret(profile.sip.password);
@@ -88,6 +88,7 @@ export function makeAccount(profile: Profile): TestAccount {
       },
     },
     hub.logger('sip'),
+    tuning,
   );
   account.on('message', (direction, text) => {
     wire.push({ direction, text });

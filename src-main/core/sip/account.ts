@@ -16,6 +16,7 @@ import { PlainRtpSessionDescriptionHandler } from './sdh';
 import { TcpTransport, type TcpTransportOptions } from './transport/tcp';
 import { UdpTransport, bindUdpSocket, type UdpTransportOptions } from './transport/udp';
 import type { SipAccount, SipAccountEvents, SipAccountOptions, SipCall } from './types';
+import type { TimerValues } from './retransmit';
 import { peekMessage } from './wire';
 import { connectFailureReason, registrationFailureReason, type StatusLike } from './wording';
 
@@ -38,9 +39,10 @@ export class InvalidTargetError extends Error {
 }
 
 export interface SipAccountTuning {
-  /** Overrides for tests: TCP keepalive, registration refresh percentage. */
+  /** Overrides for tests: TCP keepalive, registration refresh percentage, UDP T1/T2/T4. */
   tcpKeepaliveMs?: number;
   refreshFrequency?: number;
+  udpTimers?: TimerValues;
 }
 
 interface ResolvedSettings {
@@ -187,7 +189,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       const socket = await bindUdpSocket(s.localAddress);
       udpPort = socket.address().port;
       transportConstructor = UdpTransport;
-      transportOptions = { ...common, socket } satisfies UdpTransportOptions;
+      transportOptions = { ...common, socket, ...(this.#tuning.udpTimers ? { timers: this.#tuning.udpTimers } : {}) } satisfies UdpTransportOptions;
     } else {
       transportConstructor = TcpTransport;
       transportOptions = {

@@ -136,3 +136,21 @@ describe('RetransmissionEngine (RFC 3261 17, fake clock)', () => {
     expect(sent.map((s) => s.text)).toEqual([ok]);
   });
 });
+
+describe('RetransmissionEngine timeout report', () => {
+  it('reports a request that got no final response by 64*T1, not one that was answered', () => {
+    vi.useFakeTimers();
+    const engine = new RetransmissionEngine(() => undefined);
+    const timedOut: string[] = [];
+    engine.onTimeout = (text) => timedOut.push(text);
+    const a = req('OPTIONS', 'z9hG4bKa');
+    const b = req('OPTIONS', 'z9hG4bKb');
+    engine.outgoing(a, info(a));
+    engine.outgoing(b, info(b));
+    engine.incoming(info(res(200, 'z9hG4bKb', 'OPTIONS')));
+    vi.advanceTimersByTime(64 * 500);
+    expect(timedOut).toEqual([a]);
+    engine.dispose();
+    vi.useRealTimers();
+  });
+});

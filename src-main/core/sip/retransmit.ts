@@ -70,6 +70,9 @@ export class RetransmissionEngine {
   readonly #t: TimerValues;
   #disposed = false;
 
+  /** A client request got no final response within 64*T1 (Timer B/F): the wire text of the request. */
+  onTimeout: ((requestText: string) => void) | undefined;
+
   constructor(send: (text: string) => void, clock: Clock = realClock, timers: TimerValues = RFC3261_TIMERS) {
     this.#send = send;
     this.#clock = clock;
@@ -120,7 +123,12 @@ export class RetransmissionEngine {
     const entry: ClientEntry = { kind: 'client', method, text, interval: this.#t.T1, state: 'calling' };
     this.#clients.set(key, entry);
     entry.timer = this.#clock.setTimeout(() => this.#retransmitRequest(key), entry.interval);
-    entry.expiry = this.#clock.setTimeout(() => this.#forgetClient(key), 64 * this.#t.T1);
+    entry.expiry = this.#clock.setTimeout(() => {
+      const e = this.#clients.get(key);
+      const timedOut = e && e.state !== 'completed';
+      this.#forgetClient(key);
+      if (timedOut) this.onTimeout?.(text);
+    }, 64 * this.#t.T1);
   }
 
   #retransmitRequest(key: string): void {

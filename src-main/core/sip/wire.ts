@@ -107,3 +107,14 @@ export function stripViaPort(text: string, host: string): string {
     return value;
   });
 }
+
+/**
+ * A 408 Request Timeout for one of our requests, as if from the network (RFC 3261 8.1.3.1: a
+ * transaction timeout is treated as a 408). Lets the transport's timers end transactions.
+ */
+export function timeoutResponseFor(requestText: string): string | undefined {
+  const split = splitHead(requestText);
+  if (!split) return undefined;
+  const keep = split.head.slice(1).filter((line) => /^(via|v|from|f|to|t|call-id|i|cseq)\s*:/i.test(line));
+  return ['SIP/2.0 408 Request Timeout', ...keep, 'Content-Length: 0', '', ''].join('\r\n');
+}

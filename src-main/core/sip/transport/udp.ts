@@ -4,6 +4,7 @@
 import dgram from 'node:dgram';
 import { TransportState } from 'sip.js';
 import { RetransmissionEngine, realClock, type Clock, type TimerValues, RFC3261_TIMERS } from '../retransmit';
+import { timeoutResponseFor } from '../wire';
 import { NodeTransportBase, type NodeTransportOptions } from './base';
 
 export interface UdpTransportOptions extends NodeTransportOptions {
@@ -38,6 +39,15 @@ export class UdpTransport extends NodeTransportBase {
     this.#socket = o.socket;
     this.#port = o.socket.address().port;
     this.#engine = new RetransmissionEngine((text) => this.#write(text), o.clock ?? realClock, o.timers ?? RFC3261_TIMERS);
+    // Our timers give up at 64*T1 like sip.js's own B/F; whichever fires first ends the transaction.
+    this.#engine.onTimeout = (request) => {
+      if (/^ACK /.test(request)) return;
+      const response = timeoutResponseFor(request);
+      if (response && !this.#closed) {
+        this.log.info(`no answer from ${this.options.remote.host}:${this.options.remote.port} within 64*T1`);
+        this.deliverIncoming(response);
+      }
+    };
     this.#socket.on('message', (buf, rinfo) => this.#onDatagram(buf, rinfo));
     this.#socket.on('error', (error) => this.log.warn('UDP socket error', error));
   }

@@ -1,0 +1,281 @@
+// UDP behaviour seen on the wire with a hand-driven peer: request retransmission, absorbing
+// retransmitted requests, 2xx retransmitted until ACK, garbage dropped, codec mismatch -> 488,
+// hold/resume, remote hold, INFO DTMF, REFER.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autoRegister, parseRaw, RawSipPeer, responseTo, sdpOffer, type RawMessage } from './raw-peer';
+import { ended, makeAccount, nextCallEvent, nextIncoming, profileFor, type TestAccount } from './helpers';
+
+let peer: RawSipPeer;
+let agent: TestAccount | undefined;
+
+beforeEach(async () => {
+  peer = await RawSipPeer.start();
+});
+afterEach(async () => {
+  await agent?.dispose();
+  agent = undefined;
+  peer.close();
+});
+
+/** Scaled-down RFC 3261 timers: same schedule shape, ten times faster. */
+const FAST = { udpTimers: { T1: 50, T2: 400, T4: 500 } };
+
+const isReq = (method: string) => (m: RawMessage) => m.method === method;
+
+/** The agent's SIP address as seen by the peer (from the REGISTER it got). */
+function agentAddress(): { address: string; port: number } {
+  const reg = peer.received.find(isReq('REGISTER'));
+  if (!reg) throw new Error('no REGISTER seen');
+  return reg.from;
+}
+
+function inviteFromPeer(to: { port: number }, opts: { callId: string; branch: string; body: string; cseq?: number }): string {
+  return [
+    `INVITE sip:1001@127.0.0.1:${to.port} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${opts.branch};rport`,
+    'From: "Raw Caller" <sip:5557777@127.0.0.1>;tag=rawfrom',
+    'To: <sip:1001@testbed.local>',
+    `Call-ID: ${opts.callId}`,
+    `CSeq: ${opts.cseq ?? 1} INVITE`,
+    `Contact: <sip:5557777@127.0.0.1:${peer.port}>`,
+    'Max-Forwards: 70',
+    'Content-Type: application/sdp',
+    `Content-Length: ${Buffer.byteLength(opts.body)}`,
+    '',
+    opts.body,
+  ].join('\r\n');
+}
+
+function inDialogFromPeer(method: string, invite200: RawMessage, opts: { cseq: number; branch: string; body?: string; contentType?: string; target: { port: number } }): string {
+  const body = opts.body ?? '';
+  return [
+    `${method} ${/<([^>]+)>/.exec(invite200.header('Contact') ?? '')?.[1] ?? `sip:1001@127.0.0.1:${opts.target.port}`} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=${opts.branch};rport`,
+    `From: ${invite200.header('From')}`,
+    `To: ${invite200.header('To')}`,
+    `Call-ID: ${invite200.header('Call-ID')}`,
+    `CSeq: ${opts.cseq} ${method}`,
+    `Contact: <sip:5557777@127.0.0.1:${peer.port}>`,
+    'Max-Forwards: 70',
+    ...(body ? [`Content-Type: ${opts.contentType ?? 'application/sdp'}`] : []),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n');
+}
+
+describe('UDP transport on the wire', () => {
+  it('retransmits an unanswered REGISTER with the same branch (Timer E) until answered', async () => {
+    let seen = 0;
+    peer.onMessage = (m) => {
+      if (m.method !== 'REGISTER') return;
+      seen++;
+      // Drop the first two copies, as a lossy network would.
+      if (seen < 3) return;
+      const contact = m.header('Contact') ?? '';
+      peer.send(responseTo(m, 200, 'OK', { toTag: 't', contact: `${contact};expires=600` }), m.from);
+    };
+    agent = makeAccount(profileFor({ proxy: peer.uri }), FAST);
+    await agent.account.start();
+    expect(agent.account.registration.state).toBe('registered');
+    const copies = peer.received.filter(isReq('REGISTER'));
+    expect(copies.length).toBe(3);
+    expect(new Set(copies.map((c) => c.text)).size).toBe(1);
+    // Our real port is in the Via (sip.js leaves it out) and in the Contact.
+    const port = copies[0]!.from.port;
+    expect(copies[0]!.header('Via')).toMatch(new RegExp(`^SIP/2\\.0/UDP 127\\.0\\.0\\.1:${port};branch=z9hG4bK\\S+;rport$`));
+    expect(copies[0]!.header('Contact')).toContain(`@127.0.0.1:${port};transport=udp>`);
+    expect(copies[0]!.header('Route')).toBe(`<sip:127.0.0.1:${peer.port};lr>`);
+  });
+
+  it('no answer at all: registration fails with "no answer from <proxy>" once retransmission gives up', async () => {
+    // Scaled-down T1/T2 so the 64*T1 give-up comes quickly; the counts are the RFC's all the same.
+    agent = makeAccount(profileFor({ proxy: peer.uri }), FAST);
+    await agent.account.start();
+    expect(agent.account.registration).toMatchObject({ state: 'failed', reason: `no answer from 127.0.0.1:${peer.port} — check the network and the outbound proxy in Settings` });
+    // sip.js's own Timer F (32 s) reports the timeout; our scaled Timer E gave 1 + 10 copies by then.
+    expect(peer.count(isReq('REGISTER'))).toBe(11);
+  }, 45_000);
+
+  it('drops garbage and malformed messages without crashing, and still answers OPTIONS', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }));
+    await agent.account.start();
+    const to = agentAddress();
+    for (const junk of ['hello', '\u0000\u0001\u0002\u0003', 'INVITE sip:x SIP/2.0\r\nVia: broken\r\n\r\n', 'SIP/2.0 200 OK\r\nCSeq: x\r\n\r\n', 'INVITE sip:1001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bKm\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n']) {
+      peer.send(junk, to);
+    }
+    peer.send(
+      [`OPTIONS sip:1001@127.0.0.1:${to.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKopt1`, 'From: <sip:probe@127.0.0.1>;tag=p', 'To: <sip:1001@127.0.0.1>', 'Call-ID: opt1', 'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n'),
+      to,
+    );
+    const reply = await peer.waitFor((m) => m.status !== undefined && m.header('Call-ID') === 'opt1');
+    expect(reply.status).toBeGreaterThanOrEqual(200);
+    expect(agent.account.registration.state).toBe('registered');
+  });
+});
+
+describe('inbound call with a raw UAC', () => {
+  it('absorbs a retransmitted INVITE, retransmits 200 until ACK, answers a retransmitted BYE again', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }));
+    await agent.account.start();
+    const to = agentAddress();
+    let incomingCount = 0;
+    agent.account.on('incoming', () => incomingCount++);
+    const incoming = nextIncoming(agent.account);
+    const invite = inviteFromPeer(to, { callId: 'rawcall1', branch: 'z9hG4bKinv1', body: sdpOffer(30000) });
+    peer.send(invite, to);
+    await peer.waitFor((m) => m.status === 180);
+    peer.send(invite, to); // retransmission: must not become a second call
+    await peer.waitFor((m) => m.status === 180, 2);
+    const call = await incoming;
+    expect(call.remote).toMatchObject({ number: '5557777', displayName: 'Raw Caller' });
+    const accepted = nextCallEvent(call, 'accepted');
+    await call.answer();
+    const firstOk = await peer.waitFor((m) => m.status === 200 && /INVITE/.test(m.header('CSeq') ?? ''));
+    expect(firstOk.body).toContain('m=audio ');
+    // No ACK yet: the 200 must come again.
+    await peer.waitFor((m) => m.status === 200 && /INVITE/.test(m.header('CSeq') ?? ''), 2);
+    peer.send(inDialogFromPeer('ACK', firstOk, { cseq: 1, branch: 'z9hG4bKack1', target: to }), to);
+    await accepted;
+    expect(incomingCount).toBe(1);
+    const end = ended(call);
+    const bye = inDialogFromPeer('BYE', firstOk, { cseq: 2, branch: 'z9hG4bKbye1', target: to });
+    peer.send(bye, to);
+    expect(await end).toEqual({ by: 'remote', reason: 'Hung up by remote party' });
+    peer.send(bye, to); // retransmitted BYE: the same 200 again, not 481
+    await peer.waitFor((m) => m.status === 200 && /BYE/.test(m.header('CSeq') ?? ''), 2);
+    expect(peer.count((m) => m.status === 481)).toBe(0);
+  });
+
+  it('rejects an offer with no common codec with 488 before ringing the agent', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }));
+    await agent.account.start();
+    const to = agentAddress();
+    let rang = false;
+    agent.account.on('incoming', () => (rang = true));
+    peer.send(inviteFromPeer(to, { callId: 'g729', branch: 'z9hG4bKg729', body: sdpOffer(30000, { pts: '18', rtpmaps: ['a=rtpmap:18 G729/8000'] }) }), to);
+    const reject = await peer.waitFor((m) => m.status !== undefined && m.status >= 300);
+    expect(reject.status).toBe(488);
+    expect(reject.header('Warning')).toContain('No common audio codec (offered: G729)');
+    expect(rang).toBe(false);
+    expect(agent.media.size).toBe(0);
+  });
+});
+
+describe('outbound call with a raw UAS', () => {
+  async function connectedCall(answerSdp = sdpOffer(31000)): Promise<{ call: import('../../src-main/core/sip').SipCall; ok: string; invite: RawMessage }> {
+    if (!agent) throw new Error('no agent');
+    const a = agent;
+    const call = await a.account.dial('2000');
+    const invite = await peer.waitFor(isReq('INVITE'));
+    const ok = responseTo(invite, 200, 'OK', { toTag: 'uas1', contact: `<sip:2000@127.0.0.1:${peer.port}>`, body: answerSdp });
+    peer.send(ok, invite.from);
+    return { call, ok, invite };
+  }
+
+  it('retransmits an unanswered INVITE (Timer A) and re-ACKs a retransmitted 486', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }), FAST);
+    await agent.account.start();
+    const call = await agent.account.dial('2000');
+    const third = await peer.waitFor(isReq('INVITE'), 3);
+    const copies = peer.received.filter(isReq('INVITE'));
+    expect(new Set(copies.map((c) => c.text)).size).toBe(1);
+    const busy = responseTo(third, 486, 'Busy Here', { toTag: 'busy1' });
+    peer.send(busy, third.from);
+    expect(await ended(call)).toEqual({ by: 'remote', status: 486, reason: 'Busy' });
+    const ack = await peer.waitFor(isReq('ACK'));
+    expect(ack.header('Via')).toBe(third.header('Via'));
+    peer.send(busy, third.from); // the 486 again, as if our ACK was lost
+    const ack2 = await peer.waitFor(isReq('ACK'), 2);
+    expect(ack2.text).toBe(ack.text);
+  });
+
+  it('an answer with no common codec ends the call with the codec reason (ACK + BYE sent)', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }));
+    await agent.account.start();
+    peer.onMessage = ((prev) => (m: RawMessage) => {
+      if (m.method === 'BYE') peer.send(responseTo(m, 200, 'OK'), m.from);
+      prev?.(m);
+    })(peer.onMessage);
+    const { call } = await connectedCall(sdpOffer(31000, { pts: '18', rtpmaps: ['a=rtpmap:18 G729/8000'] }));
+    expect(await ended(call)).toEqual({ by: 'error', status: 488, reason: 'No common audio codec (offered: G729)' });
+    await peer.waitFor(isReq('ACK'));
+    await peer.waitFor(isReq('BYE'));
+    expect(agent.media.get(call.id)?.released).toBe(true);
+  });
+
+  it('hold/resume by re-INVITE, remote hold detection, INFO DTMF and blind transfer by REFER', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }));
+    await agent.account.start();
+    let version = 2;
+    peer.onMessage = ((prev) => (m: RawMessage) => {
+      if (m.method === 'INVITE' && /tag=/.test(m.header('To') ?? '')) {
+        // re-INVITE: answer the direction mirrored
+        const dir = /a=(sendonly|sendrecv|inactive|recvonly)/.exec(m.body)?.[1];
+        const mirrored = dir === 'sendonly' ? 'recvonly' : dir === 'recvonly' ? 'sendonly' : dir;
+        peer.send(responseTo(m, 200, 'OK', { contact: `<sip:2000@127.0.0.1:${peer.port}>`, body: sdpOffer(31000, { direction: mirrored, version: version++ }) }), m.from);
+      } else if (m.method === 'INFO') peer.send(responseTo(m, 200, 'OK'), m.from);
+      else if (m.method === 'REFER') peer.send(responseTo(m, 202, 'Accepted'), m.from);
+      else if (m.method === 'BYE') peer.send(responseTo(m, 200, 'OK'), m.from);
+      prev?.(m);
+    })(peer.onMessage);
+    const { call, ok, invite } = await connectedCall();
+    await nextCallEvent(call, 'accepted');
+    const media = agent.media.get(call.id)!;
+
+    await call.setHold(true);
+    const holdInvite = await peer.waitFor((m) => m.method === 'INVITE' && /tag=/.test(m.header('To') ?? ''));
+    expect(holdInvite.body).toContain('a=sendonly');
+    expect(media.applied.at(-1)?.direction).toBe('sendonly');
+    await call.setHold(false);
+    const resume = await peer.waitFor((m) => m.method === 'INVITE' && /tag=/.test(m.header('To') ?? ''), 2);
+    expect(resume.body).toContain('a=sendrecv');
+    expect(media.applied.at(-1)?.direction).toBe('sendrecv');
+
+    // The far end holds us: an in-dialog re-INVITE with sendonly, sent to our Contact.
+    const to = agentAddress();
+    const ourContact = /<([^>]+)>/.exec(invite.header('Contact') ?? '')?.[1];
+    const okMsg = parseRaw(ok, { address: '127.0.0.1', port: peer.port });
+    const remoteHold = nextCallEvent(call, 'remoteHold');
+    const sdp = sdpOffer(31000, { direction: 'sendonly', version: 50 });
+    peer.send(
+      [
+        `INVITE ${ourContact} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKrh1;rport`,
+        `From: ${okMsg.header('To')}`,
+        `To: ${okMsg.header('From')}`,
+        `Call-ID: ${okMsg.header('Call-ID')}`,
+        'CSeq: 10 INVITE',
+        `Contact: <sip:2000@127.0.0.1:${peer.port}>`,
+        'Max-Forwards: 70',
+        'Content-Type: application/sdp',
+        `Content-Length: ${Buffer.byteLength(sdp)}`,
+        '',
+        sdp,
+      ].join('\r\n'),
+      to,
+    );
+    expect(await remoteHold).toEqual([true]);
+    const answer = await peer.waitFor((m) => m.status === 200 && m.header('CSeq') === '10 INVITE');
+    expect(answer.body).toContain('a=recvonly');
+
+    await call.sendInfoDtmf('5');
+    const info = await peer.waitFor(isReq('INFO'));
+    expect(info.header('Content-Type')).toBe('application/dtmf-relay');
+    expect(info.body).toContain('Signal=5');
+
+    await call.transfer('3000');
+    const refer = await peer.waitFor(isReq('REFER'));
+    expect(refer.header('Refer-To')).toContain('sip:3000@testbed.local');
+
+    const end = ended(call);
+    await call.hangup();
+    expect(await end).toMatchObject({ by: 'local' });
+  });
+});
