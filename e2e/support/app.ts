@@ -29,6 +29,7 @@ export function testProfile(o: TestProfileOptions): Record<string, unknown> {
   const user = o.user ?? '1001';
   // Each run gets its own RTP range so parallel runs rarely collide; the gateway skips busy ports.
   const base = o.rtpPortMin ?? 20000 + 2 * Math.floor(Math.random() * 4500);
+  // (random base: not a fixed port; the gateway's allocator skips ports another process holds)
   return {
     displayName: o.displayName ?? `Agent ${user}`,
     sip: {
@@ -44,6 +45,8 @@ export function testProfile(o: TestProfileOptions): Record<string, unknown> {
 
 export interface RunningApp {
   url: string;
+  /** The profile the app was started with (e.g. media.rtpPortMin/Max to find its RTP in a pcap). */
+  profile: Record<string, unknown>;
   dataDir: string;
   profilePath: string;
   logs(): string;
@@ -76,5 +79,5 @@ export async function startApp(profile: Record<string, unknown>, options: { time
     await stop();
     throw new Error(`the app did not print "UI ready: <url>": ${err instanceof Error ? err.message : String(err)}`);
   }
-  return { url, dataDir, profilePath, logs: () => tail(proc.logs(), 20_000), process: proc, stop };
+  return { url, profile, dataDir, profilePath, logs: () => tail(proc.logs(), 20_000), process: proc, stop };
 }
