@@ -392,6 +392,9 @@ function registerLinkSchemes(): void {
 
 function assetPath(...parts: string[]): string {
   // Packaged: extraResources copies assets/ next to app.asar; in development it is in the repo.
-  const packaged = join(process.resourcesPath, 'assets', ...parts);
-  return app.isPackaged && existsSync(packaged) ? packaged : join(app.getAppPath(), 'assets', ...parts);
+  if (app.isPackaged) {
+    const packaged = join(process.resourcesPath, 'assets', ...parts);
+    if (existsSync(packaged)) return packaged;
+  }
+  return join(app.getAppPath(), 'assets', ...parts);
 }

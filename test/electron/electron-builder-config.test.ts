@@ -6,9 +6,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
-import { load } from 'js-yaml';
 
 const require = createRequire(import.meta.url);
+// js-yaml ships no types; it is electron-builder's own YAML parser (a transitive dependency).
+const { load } = require('js-yaml') as { load(text: string): unknown };
 const root = join(__dirname, '..', '..');
 const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
 const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
