@@ -97,6 +97,19 @@ describe('UDP transport on the wire', () => {
     expect(peer.count(isReq('REGISTER'))).toBe(11);
   }, 45_000);
 
+  it('refreshes the registration before the granted expiry runs out', async () => {
+    autoRegister(peer, 2); // the registrar grants 2 s
+    agent = makeAccount(profileFor({ proxy: peer.uri }), { ...FAST, refreshFrequency: 50 });
+    await agent.account.start();
+    const first = agent.account.registration.expiresAt ?? 0;
+    expect(first).toBeGreaterThan(Date.now());
+    const refresh = await peer.waitFor(isReq('REGISTER'), 2);
+    expect(refresh.header('Authorization')).toBeUndefined();
+    expect(/^(\d+) REGISTER/.exec(refresh.header('CSeq') ?? '')?.[1]).not.toBe(/^(\d+) REGISTER/.exec(peer.received.find(isReq('REGISTER'))?.header('CSeq') ?? '')?.[1]);
+    const renewed = await agent.waitForRegistration((r) => r.state === 'registered' && (r.expiresAt ?? 0) > first);
+    expect(renewed.expiresAt).toBeGreaterThan(first);
+  });
+
   it('drops garbage and malformed messages without crashing, and still answers OPTIONS', async () => {
     autoRegister(peer);
     agent = makeAccount(profileFor({ proxy: peer.uri }));

@@ -119,6 +119,8 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
   #running: 'stopped' | 'starting' | 'started' | 'stopping' = 'stopped';
   readonly #calls = new Map<string, SipCallImpl>();
   readonly #bySession = new Map<Session, { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> }>();
+  /** Per call: releases its media exactly once (session end, or a failure before the session existed). */
+  readonly #releasers = new Map<string, () => void>();
   /** Last final response to a REGISTER seen on the wire (explains failed refreshes). */
   #lastRegisterFinal: (StatusLike & { expires?: number }) | undefined;
   #registerWaiters: Array<() => void> = [];
@@ -138,7 +140,9 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
   #setRegistration(state: RegistrationState, extra: { reason?: string; expiresAt?: number } = {}): void {
     const next: RegistrationSnapshot = { state, aor: this.#options.profile.sip.uri, ...extra };
     const prev = this.#snapshot;
-    if (prev.state === next.state && prev.reason === next.reason && prev.expiresAt === next.expiresAt) return;
+    // The Registerer's state change and the REGISTER's own callback both report one 2xx.
+    const sameExpiry = prev.expiresAt === next.expiresAt || (prev.expiresAt !== undefined && next.expiresAt !== undefined && Math.abs(prev.expiresAt - next.expiresAt) < 50);
+    if (prev.state === next.state && prev.reason === next.reason && sameExpiry) return;
     this.#snapshot = next;
     this.#log.info(`registration ${state}${extra.reason ? `: ${extra.reason}` : ''}`);
     this.emit('registration', { ...next });
@@ -150,6 +154,16 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       if (info?.kind === 'response' && info.cseqMethod === 'REGISTER' && info.status >= 200) {
         const expires = /;\s*expires=(\d+)/i.exec(text)?.[1] ?? /^expires\s*:\s*(\d+)/im.exec(text)?.[1];
         this.#lastRegisterFinal = { status: info.status, reason: info.reason, ...(expires ? { expires: Number(expires) } : {}) };
+        if (info.status < 300 && expires && Number(expires) > 0) {
+          // Refreshes (sip.js's own timer) change no Registerer state: update expiresAt here,
+          // once sip.js has processed the response.
+          const granted = Number(expires);
+          queueMicrotask(() => {
+            if (this.#running === 'started' && this.#registerer?.state === RegistererState.Registered) {
+              this.#setRegistration('registered', { expiresAt: Date.now() + granted * 1000 });
+            }
+          });
+        }
       }
     } else if (/^REGISTER /.test(text)) {
       this.#lastRegisterFinal = undefined;
@@ -195,7 +209,10 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       transportOptions = {
         ...common,
         ...(this.#tuning.tcpKeepaliveMs ? { keepaliveMs: this.#tuning.tcpKeepaliveMs } : {}),
-        onLocalPort: (port, reconnected) => this.#onTcpLocalPort(port, reconnected),
+        onLocalPort: (port) => {
+          if (this.#ua) this.#ua.contact.uri.port = port;
+        },
+        onReconnected: () => this.#onTcpReconnected(),
       } satisfies TcpTransportOptions;
     }
     const ua = new UserAgent({
@@ -230,19 +247,18 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     await ua.start();
     this.#registerer = new Registerer(ua, {
       expires: s.expires,
-      ...(this.#tuning.refreshFrequency ? { refreshFrequency: this.#tuning.refreshFrequency } : {}),
+      // sip.js refreshes at 99% of the granted time by default: too tight on a lossy network.
+      refreshFrequency: this.#tuning.refreshFrequency ?? 90,
       logConfiguration: false,
     });
     this.#registerer.stateChange.addListener((state) => this.#onRegistererState(state));
   }
 
-  #onTcpLocalPort(port: number, reconnected: boolean): void {
-    if (this.#ua) this.#ua.contact.uri.port = port;
-    if (reconnected && this.#running === 'started') {
-      // The binding points at the old connection's port: register the new one now.
-      this.#log.info(`TCP reconnected from port ${port}; registering again`);
-      this.register().catch((error: unknown) => this.#log.warn('re-REGISTER after reconnect failed', error));
-    }
+  #onTcpReconnected(): void {
+    if (this.#running !== 'started') return;
+    // The binding points at the old connection's port: register the new one now.
+    this.#log.info(`TCP reconnected from port ${this.#ua?.contact.uri.port ?? '?'}; registering again`);
+    this.register().catch((error: unknown) => this.#log.warn('re-REGISTER after reconnect failed', error));
   }
 
   #onRegistererState(state: RegistererState): void {
@@ -256,44 +272,39 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
         this.#setRegistration('unregistered');
         return;
       }
-      const final = this.#lastRegisterFinal ?? { status: 408, reason: 'Request Timeout' };
-      this.#setRegistration('failed', { reason: registrationFailureReason(final, s.proxyLabel, s.user) });
+      // An explicit register() reports through its own delegate (with the response in hand).
+      if (this.#registerWaiters.length) return;
+      this.#setRegistration('failed', { reason: this.#failureReason(this.#lastRegisterFinal) });
     }
+  }
+
+  /** Plain words for a REGISTER that failed with `final` (undefined: no final response at all). */
+  #failureReason(final: StatusLike | undefined): string {
+    const s = this.#settings;
+    if (!s) return 'the SIP account is not configured';
+    if (this.#ua && !this.#ua.transport.isConnected()) return connectFailureReason(s.proxyLabel, 'connection lost');
+    if (!final || final.status < 300) return registrationFailureReason({ status: 408, reason: 'Request Timeout' }, s.proxyLabel, s.user);
+    return registrationFailureReason(final, s.proxyLabel, s.user);
   }
 
   async register(): Promise<void> {
     const registerer = this.#registerer;
     if (!registerer || this.#running !== 'started') throw new SipNotStartedError();
-    // One REGISTER at a time (sip.js refuses a second, e.g. while its own refresh is in flight).
-    // `waiting` is public in sip.js's JS but private in its typings.
-    const waitable = registerer as unknown as { waiting: boolean; waitingChange: Emitter<boolean> };
-    if (waitable.waiting) {
-      await new Promise<void>((resolve) => {
-        const onWaiting = (waiting: boolean): void => {
-          if (!waiting) {
-            waitable.waitingChange.removeListener(onWaiting);
-            resolve();
-          }
-        };
-        waitable.waitingChange.addListener(onWaiting);
-      });
-    }
+    await this.#registererIdle(registerer);
     const s = this.#settings;
     if (!s) throw new SipNotStartedError();
     if (this.#snapshot.state !== 'registered') this.#setRegistration('registering');
+    this.#lastRegisterFinal = undefined;
     await new Promise<void>((resolve) => {
       this.#registerWaiters.push(resolve);
       registerer
         .register({
           requestDelegate: {
-            onAccept: (response) => {
-              const expires = this.#lastRegisterFinal?.expires ?? s.expires;
-              if ((response.message.statusCode ?? 0) < 300) this.#setRegistration('registered', { expiresAt: Date.now() + expires * 1000 });
-              this.#releaseRegisterWaiters();
-            },
+            // 'registered' itself is reported by the Registerer's state and the wire tap.
+            onAccept: () => this.#releaseRegisterWaiters(),
             onReject: (response) => {
               const { statusCode = 0, reasonPhrase = '' } = response.message;
-              this.#setRegistration('failed', { reason: registrationFailureReason({ status: statusCode, reason: reasonPhrase }, s.proxyLabel, s.user) });
+              this.#setRegistration('failed', { reason: this.#failureReason({ status: statusCode, reason: reasonPhrase }) });
               this.#releaseRegisterWaiters();
             },
           },
@@ -302,6 +313,28 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
           this.#setRegistration('failed', { reason: connectFailureReason(s.proxyLabel, error instanceof Error ? error.message : String(error)) });
           this.#releaseRegisterWaiters();
         });
+    });
+  }
+
+  /**
+   * One REGISTER at a time (sip.js refuses a second, e.g. while its own refresh is in flight):
+   * resolves when none is outstanding, or after `timeoutMs` (Timer F bounds it anyway).
+   */
+  #registererIdle(registerer: Registerer, timeoutMs = 40_000): Promise<void> {
+    // `waiting` is public in sip.js's JS but private in its typings.
+    const waitable = registerer as unknown as { waiting: boolean; waitingChange: Emitter<boolean> };
+    if (!waitable.waiting) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        waitable.waitingChange.removeListener(onWaiting);
+        resolve();
+      };
+      const onWaiting = (waiting: boolean): void => {
+        if (!waiting) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      waitable.waitingChange.addListener(onWaiting);
     });
   }
 
@@ -318,6 +351,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       await call.hangup().catch((error: unknown) => this.#log.warn(`hanging up ${call.id} on stop failed`, error));
     }
     const registerer = this.#registerer;
+    if (registerer) await this.#registererIdle(registerer, 5000);
     if (registerer && registerer.state === RegistererState.Registered) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 5000);
@@ -367,11 +401,12 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     const uri = this.#makeTarget(target);
     const id = randomUUID();
     const media = await this.#options.createMedia(id);
+    const release = this.#releaserFor(id);
     let inviter: Inviter;
     try {
       inviter = new Inviter(ua, uri, { earlyMedia: true });
     } catch (error) {
-      this.#options.releaseMedia(id);
+      release();
       throw error;
     }
     const entry: { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> } = {
@@ -387,13 +422,30 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       // Failed before anything went out (e.g. transport closed): the session may not terminate by itself.
       this.#log.warn(`INVITE for ${id} could not be sent`, error);
       if (inviter.state !== SessionState.Terminated) await inviter.dispose().catch(() => undefined);
+      release();
       throw error;
     }
     return call;
   }
 
-  #newCall(id: string, direction: 'inbound' | 'outbound', remote: RemoteParty, session: Session): SipCallImpl {
+  #releaserFor(id: string): () => void {
     let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.#releasers.delete(id);
+      try {
+        this.#options.releaseMedia(id);
+      } catch (error) {
+        this.#log.warn(`releasing media of ${id} failed`, error);
+      }
+    };
+    this.#releasers.set(id, release);
+    return release;
+  }
+
+  #newCall(id: string, direction: 'inbound' | 'outbound', remote: RemoteParty, session: Session): SipCallImpl {
+    const release = this.#releasers.get(id) ?? this.#releaserFor(id);
     const call = new SipCallImpl({
       id,
       direction,
@@ -405,10 +457,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       onTerminated: () => {
         this.#calls.delete(id);
         this.#bySession.delete(session);
-        if (!released) {
-          released = true;
-          this.#options.releaseMedia(id);
-        }
+        release();
       },
     });
     this.#calls.set(id, call);

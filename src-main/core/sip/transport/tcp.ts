@@ -7,8 +7,10 @@ import { SipFramingError, SipStreamFramer } from '../framing';
 import { NodeTransportBase, type NodeTransportOptions } from './base';
 
 export interface TcpTransportOptions extends NodeTransportOptions {
-  /** Called on every (re)connect with the new local port; `reconnected` is false the first time. */
-  onLocalPort?: (port: number, reconnected: boolean) => void;
+  /** Called on every (re)connect with the new local port, before sip.js hears of the connection. */
+  onLocalPort?: (port: number) => void;
+  /** Called after a reconnect (not the first connect) once the transport is connected again. */
+  onReconnected?: () => void;
   /** CRLFCRLF ping interval, ms (default 30 s). */
   keepaliveMs?: number;
   /** Delays between reconnect attempts, ms; the last one repeats. */
@@ -65,9 +67,10 @@ export class TcpTransport extends NodeTransportBase {
         this.#everConnected = true;
         this.#startKeepalive();
         // Contact must carry the new port before sip.js sends anything on this connection.
-        this.#o.onLocalPort?.(this.#port, reconnected);
+        this.#o.onLocalPort?.(this.#port);
         this.setState(TransportState.Connected);
         resolve();
+        if (reconnected) this.#o.onReconnected?.();
       });
       socket.on('data', (chunk: Buffer) => this.#onData(chunk, socket));
       socket.once('error', (error) => {
