@@ -129,7 +129,9 @@ async function main(args: ShellArgs): Promise<void> {
   const logHub = new LogHub();
   const logDir = join(dataDir, 'logs');
   logHub.addSink(createRotatingFileSink({ dir: logDir }).sink);
-  if (process.env.SOFTPHONE_LOG_STDERR === '1') logHub.addSink(stderrSink);
+  // Served without a window (tests, servers): whoever started us reads stderr, so log there too.
+  const logToStderr = process.env.SOFTPHONE_LOG_STDERR ?? (args.open ? '0' : '1');
+  if (logToStderr === '1') logHub.addSink(stderrSink);
   const log = logHub.logger('shell');
   for (const u of args.unknown) process.stderr.write(`Ignoring unknown argument ${u}\n`);
 
