@@ -18,7 +18,7 @@ import { NodeRenderer } from '../support/node-renderer';
 
 const missing = missingToolsReason(['kamailio', 'baresip', 'sox', 'gcc']);
 
-describe.skipIf(Boolean(missing))(`core SIP + gateway against Kamailio and baresip ${missing}`, () => {
+describe.skipIf(Boolean(missing)).each(['udp', 'tcp'] as const)(`core SIP (%s) + gateway against Kamailio and baresip ${missing}`, (transport) => {
   let kamailio: KamailioPeer;
   let baresip: BaresipPeer;
   let renderer: NodeRenderer;
@@ -33,7 +33,7 @@ describe.skipIf(Boolean(missing))(`core SIP + gateway against Kamailio and bares
     const base = 20000 + 2 * Math.floor(Math.random() * 4500);
     return {
       displayName: 'Agent 1001',
-      sip: { uri: 'sip:1001@testbed.local', authUser: '1001', password, outboundProxy: kamailio.udpUri, localAddress: '127.0.0.1' },
+      sip: { uri: 'sip:1001@testbed.local', authUser: '1001', password, outboundProxy: transport === 'tcp' ? kamailio.tcpUri : kamailio.udpUri, localAddress: '127.0.0.1' },
       media: { rtpPortMin: base, rtpPortMax: base + 99 },
     };
   }
@@ -103,6 +103,7 @@ describe.skipIf(Boolean(missing))(`core SIP + gateway against Kamailio and bares
     const ok = makeAccount(profile());
     await ok.start();
     expect(ok.registration.state).toBe('registered');
+    await kamailio.waitForLog(new RegExp(`REQ REGISTER \\S+ from 127\\.0\\.0\\.1:\\d+/${transport}`), 2000);
     await ok.dispose();
     const bad = makeAccount(profile('wrong-password'));
     await bad.start();
