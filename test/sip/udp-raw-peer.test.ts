@@ -93,8 +93,11 @@ describe('UDP transport on the wire', () => {
     agent = makeAccount(profileFor({ proxy: peer.uri }), FAST);
     await agent.account.start();
     expect(agent.account.registration).toMatchObject({ state: 'failed', reason: `no answer from 127.0.0.1:${peer.port} — check the network and the outbound proxy in Settings` });
-    // sip.js's own Timer F (32 s) reports the timeout; our scaled Timer E gave 1 + 10 copies by then.
-    expect(peer.count(isReq('REGISTER'))).toBe(11);
+    // Scaled Timer E: 1 + 10 copies fit in 64*T1 on time; a loaded machine delays the chain a bit.
+    const copies = peer.received.filter(isReq('REGISTER'));
+    expect(copies.length).toBeGreaterThanOrEqual(8);
+    expect(copies.length).toBeLessThanOrEqual(11);
+    expect(new Set(copies.map((c) => c.text)).size).toBe(1);
   }, 45_000);
 
   it('refreshes the registration before the granted expiry runs out', async () => {
