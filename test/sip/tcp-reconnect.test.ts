@@ -69,4 +69,15 @@ describe('TCP transport', () => {
     const firstExpiry = agent.registrations.find((r) => r.state === 'registered')?.expiresAt ?? 0;
     await agent.waitForRegistration((r) => r.state === 'registered' && (r.expiresAt ?? 0) > firstExpiry);
   });
+
+  it('a refused connection fails the registration with what to check', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    agent = makeAccount(profileFor({ proxy: `sip:127.0.0.1:${port};transport=tcp` }));
+    await agent.account.start();
+    expect(agent.account.registration.state).toBe('failed');
+    expect(agent.account.registration.reason).toMatch(new RegExp(`^cannot connect to 127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\) — check the network and the outbound proxy in Settings$`));
+  });
 });
