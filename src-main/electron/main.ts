@@ -62,6 +62,9 @@ function parseFlags(argv: readonly string[]): Flags {
 }
 
 const flags = parseFlags(process.argv);
+// A separate profile directory per agent on shared machines (and per test run): set before
+// the single-instance lock, which is per userData directory.
+if (process.env.SOFTPHONE_USER_DATA) app.setPath('userData', process.env.SOFTPHONE_USER_DATA);
 const logHub = new LogHub();
 const log = logHub.logger('shell');
 
