@@ -10,11 +10,11 @@ afterEach(cleanup);
 
 describe('registration status', () => {
   it.each([
-    ['registered', undefined, 'Registered'],
-    ['registering', undefined, 'Registering'],
-    ['unregistered', undefined, 'Unregistered'],
-    ['failed', '401 Unauthorized — check the password in Settings', 'Registration failed: 401 Unauthorized — check the password in Settings'],
-  ] as const)('shows %s as "%s"', (state, reason, text) => {
+    ['registered', 'Registered', undefined],
+    ['registering', 'Registering', undefined],
+    ['unregistered', 'Unregistered', undefined],
+    ['failed', 'Registration failed: 401 Unauthorized — check the password in Settings', '401 Unauthorized — check the password in Settings'],
+  ] as const)('shows %s as "%s"', (state, text, reason) => {
     renderApp(makeSnapshot({ registration: { state, reason } }));
     expect(screen.getByRole('status')).toHaveProperty('textContent', text);
   });

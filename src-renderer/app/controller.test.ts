@@ -81,6 +81,36 @@ describe('controller', () => {
     expect(media.calls.filter(([m]) => m === 'start')).toHaveLength(1);
   });
 
+  it('starts a fresh media engine when the core reports rtc idle again (gateway replaced)', async () => {
+    const transport = new LoopTransport();
+    const client = new SignalingClient(transport);
+    const services = fakeServices({ media: { current: null } });
+    const store = createAppStore(services);
+    const engines: FakeMedia[] = [];
+    startController({
+      client,
+      store,
+      services,
+      createMedia: () => {
+        const m = new FakeMedia();
+        engines.push(m);
+        return m;
+      },
+      ringer: { ring: () => {}, keepOnly: () => {}, dispose: () => {} },
+    });
+    client.start();
+    transport.emit({ type: 'snapshot', payload: makeSnapshot({ seq: 1, rtc: 'idle' }) });
+    transport.emit({ type: 'snapshot', payload: makeSnapshot({ seq: 2, rtc: 'connected' }) });
+    await flush();
+    expect(engines).toHaveLength(1);
+    transport.emit({ type: 'snapshot', payload: makeSnapshot({ seq: 3, rtc: 'idle' }) });
+    await flush();
+    expect(engines).toHaveLength(2);
+    expect(engines[0]!.calls.at(-1)).toEqual(['dispose', undefined]);
+    expect(engines[1]!.calls[0]).toEqual(['start', undefined]);
+    expect(services.media.current).toBe(engines[1]);
+  });
+
   it('plays the ring tone on ring events and stops it for calls that no longer ring', () => {
     const { transport, rings, kept } = setup();
     transport.emit({ type: 'ring', payload: { callId: 'in1', ringing: true } });

@@ -7,6 +7,7 @@ import type { DeviceInfoLike, DeviceNames } from '../store/devices-slice';
 import type { RingPlayer } from '../features/devices/sound';
 import { describeMediaError, noticeText } from '../features/devices/describe-media-error';
 import { isInboundRinging } from '../features/calls/call-labels';
+import type { RtcConnectionState } from '../../shared/types';
 import type { AudioProcessing, CreateMedia, MediaPort } from './media-port';
 
 export interface MediaDevicesLike {
@@ -30,6 +31,7 @@ export function startController({ client, store, services, createMedia, ringer, 
   let media: MediaPort | null = null;
   let disposed = false;
   let appliedAudio = '';
+  let lastRtc: RtcConnectionState | null = null;
 
   function log(level: 'info' | 'warn' | 'error', subsystem: string, message: string): void {
     client.send('log', { level, subsystem, message: message.slice(0, 4000) });
@@ -42,7 +44,7 @@ export function startController({ client, store, services, createMedia, ringer, 
     else state().addNotice('error', problem.text);
   }
 
-  async function refreshDevices(): Promise<void> {
+  async function refreshDevices(retryMic = false): Promise<void> {
     if (!mediaDevices) return;
     try {
       const list = await mediaDevices.enumerateDevices();
@@ -50,8 +52,10 @@ export function startController({ client, store, services, createMedia, ringer, 
       state().setMediaDevices(list);
       if (!list.some((d) => d.kind === 'audioinput')) {
         state().setMicProblem(describeMediaError({ name: 'NotFoundError' }).text);
-      } else if (state().micProblem && media?.micReady) {
-        state().setMicProblem(null);
+      } else if (retryMic && state().micProblem && media) {
+        // A microphone was plugged in after a failure: try again instead of waiting for a restart.
+        if (!media.micReady) await Promise.resolve(media.start()).catch(mediaError);
+        if (media.micReady) state().setMicProblem(null);
       }
     } catch (err) {
       log('warn', 'devices', `enumerateDevices failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -90,9 +94,26 @@ export function startController({ client, store, services, createMedia, ringer, 
       mediaError(err);
     }
     if (disposed) return;
+    // A restarted engine starts on the defaults: give it the devices already chosen.
+    const chosen = state().selected;
+    if (chosen.microphone) await Promise.resolve(media.setMicrophone(chosen.microphone)).catch(mediaError);
+    if (chosen.speaker) await Promise.resolve(media.setSpeaker(chosen.speaker)).catch(mediaError);
     // Labels are only available once microphone permission is granted, i.e. after start().
     await refreshDevices();
     applyAudioProcessing();
+  }
+
+  /**
+   * The core reports rtc 'idle' again after it replaced its media gateway (new media settings)
+   * or restarted: the old peer connection leads nowhere, so a fresh engine offers again.
+   */
+  function restartMedia(): void {
+    log('info', 'media', 'the core asked for a new audio connection (rtc idle); restarting the media engine');
+    media?.dispose();
+    media = null;
+    services.media.current = null;
+    appliedAudio = '';
+    void startMedia();
   }
 
   subs.push(client.onStatus((s) => state().setConnection(s)));
@@ -102,7 +123,10 @@ export function startController({ client, store, services, createMedia, ringer, 
       const devices = snapshot.profile.values?.['devices'];
       if (typeof devices === 'object' && devices !== null) state().seedRememberedDevices(devices as DeviceNames);
       ringer.keepOnly(snapshot.calls.filter(isInboundRinging).map((c) => c.id));
+      const rtcWentIdle = lastRtc !== null && lastRtc !== 'idle' && snapshot.rtc === 'idle';
+      lastRtc = snapshot.rtc;
       if (!media) void startMedia();
+      else if (rtcWentIdle) restartMedia();
       else applyAudioProcessing();
     }),
   );
@@ -127,7 +151,7 @@ export function startController({ client, store, services, createMedia, ringer, 
     }),
   );
 
-  const onDeviceChange = () => void refreshDevices();
+  const onDeviceChange = () => void refreshDevices(true);
   if (mediaDevices) {
     mediaDevices.addEventListener('devicechange', onDeviceChange);
     subs.push(() => mediaDevices.removeEventListener('devicechange', onDeviceChange));

@@ -76,12 +76,24 @@ export const createDevicesSlice =
     function apply(kind: DeviceKind, deviceId: string): void {
       const id = deviceId || undefined;
       const media = services.media.current;
+      const failed = () => get().addNotice('error', `Switching the ${kind} failed — pick it again in Settings`);
       try {
-        if (kind === 'microphone') void media?.setMicrophone(id);
-        else if (kind === 'speaker') void media?.setSpeaker(id);
-        else services.sound.setRingerSink(id);
+        if (kind === 'microphone' && media) {
+          const hadProblem = get().micProblem !== null;
+          Promise.resolve(media.setMicrophone(id))
+            // After a failed start there is no audio connection yet: a working microphone can now start it.
+            .then(() => (hadProblem && media.micReady ? media.start() : undefined))
+            .then(() => {
+              if (media.micReady) set({ micProblem: null });
+            })
+            .catch(failed);
+        } else if (kind === 'speaker') {
+          void Promise.resolve(media?.setSpeaker(id)).catch(failed);
+        } else if (kind === 'ringer') {
+          services.sound.setRingerSink(id);
+        }
       } catch {
-        get().addNotice('error', `Switching the ${kind} failed — pick it again in Settings`);
+        failed();
       }
     }
 
@@ -91,18 +103,6 @@ export const createDevicesSlice =
       } catch {
         // Storage full or disabled: the choice still holds for this session.
       }
-    }
-
-    /** Also keep the choice in the profile's devices section (unless IT locked it). */
-    function saveIntoProfile(names: DeviceNames): void {
-      const status = get().snapshot?.profile;
-      if (!status?.configured || !status.values) return;
-      if (status.locked.some((p) => p === 'devices' || p.startsWith('devices.'))) return;
-      const devices: Record<string, string> = {};
-      for (const kind of DEVICE_KINDS) if (names[kind]) devices[kind] = names[kind] as string;
-      void services.commands.request('profile.save', { profile: { ...status.values, devices } }).then((r) => {
-        if (!r.ok) get().addNotice('warning', `Your device choice works now but could not be saved in the profile: ${r.error ?? 'no reason given'}`);
-      });
     }
 
     return {
@@ -126,7 +126,10 @@ export const createDevicesSlice =
           if (next[kind] === prev[kind]) continue;
           apply(kind, next[kind]);
           if (match) get().addNotice('info', `Using ${match.label} as ${kind}`);
-          else if (wanted && prev[kind]) get().addNotice('warning', `${wanted} is not connected — using the system default ${kind} until it is back`);
+          // The media engine already announces an unplugged microphone or speaker; the ringer is ours.
+          else if (wanted && prev[kind] && kind === 'ringer') {
+            get().addNotice('warning', `${wanted} is not connected — ringing on the system default speaker until it is back`);
+          }
         }
         set({ inputs, outputs, selected: next });
       },
@@ -139,7 +142,6 @@ export const createDevicesSlice =
         set({ selected: { ...get().selected, [kind]: device ? device.deviceId : '' }, remembered: names });
         persist(names);
         apply(kind, device ? device.deviceId : '');
-        saveIntoProfile(names);
       },
       seedRememberedDevices(names) {
         if (Object.keys(get().remembered).length > 0) return;

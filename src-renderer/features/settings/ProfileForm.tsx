@@ -9,7 +9,7 @@ type TextKey = { [K in DraftKey]: ProfileDraft[K] extends string ? K : never }[D
 type BoolKey = { [K in DraftKey]: ProfileDraft[K] extends boolean ? K : never }[DraftKey];
 
 export function ProfileForm({ status }: { status: ProfileStatus }) {
-  const { profileSave, saveProfile } = useApp((s) => ({ profileSave: s.profileSave, saveProfile: s.saveProfile }));
+  const { profileSave, saveProfile, remembered } = useApp((s) => ({ profileSave: s.profileSave, saveProfile: s.saveProfile, remembered: s.remembered }));
   const [draft, setDraft] = useState<ProfileDraft>(() => draftFromProfile(status.values));
   const { byField, other } = splitFieldErrors(status.errors, profileSave.status === 'failed' ? profileSave.fieldErrors : []);
 
@@ -20,7 +20,7 @@ export function ProfileForm({ status }: { status: ProfileStatus }) {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    void saveProfile(profileFromDraft(draft, status.values)).then((ok) => {
+    void saveProfile(profileFromDraft(draft, status.values, status.locked, remembered)).then((ok) => {
       if (ok) setDraft((d) => ({ ...d, password: '' }));
     });
   }

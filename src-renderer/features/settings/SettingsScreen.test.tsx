@@ -75,7 +75,7 @@ describe('settings screen', () => {
     await user.type(portMin, '40000');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
 
-    const saved = commands.ofType('profile.save')[0] as { profile: Record<string, any> };
+    const saved = commands.ofType('profile.save')[0] as { profile: Record<string, Record<string, unknown>> };
     expect(saved.profile.sip).toEqual({ uri: 'sip:1001@testbed.local', password: 'secret1001', localAddress: 'localhost' });
     expect(saved.profile.media).toEqual({ rtpPortMin: 40000 });
     expect(saved.profile.audio).toEqual({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
@@ -113,6 +113,19 @@ describe('settings screen', () => {
     const auth = screen.getByRole('textbox', { name: 'Auth user' });
     expect(auth).toHaveProperty('readOnly', false);
   });
+
+  it('leaves locked fields out of the save so the core keeps IT values', async () => {
+    const snap = makeSnapshot();
+    snap.profile.locked = ['sip.outboundProxy', 'behaviour'];
+    const { user, commands } = renderApp(snap);
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(screen.getByRole('checkbox', { name: 'Start at login' })).toHaveProperty('disabled', true);
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    const saved = commands.ofType('profile.save')[0] as { profile: { sip: Record<string, unknown>; behaviour?: unknown } };
+    expect(saved.profile.sip).not.toHaveProperty('outboundProxy');
+    expect(saved.profile.sip.uri).toBe('sip:1001@testbed.local');
+    expect(saved.profile).not.toHaveProperty('behaviour');
+  });
 });
 
 describe('devices', () => {
@@ -144,6 +157,9 @@ describe('devices', () => {
       speaker: 'Laptop Speakers',
       ringer: 'Jabra Evolve2 Speaker',
     });
+    // Saving the profile restarts the SIP account, so device picks reach it with the next save.
+    expect(commands.ofType('profile.save')).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
     const saves = commands.ofType('profile.save') as Array<{ profile: { devices: unknown; sip: unknown } }>;
     expect(saves.at(-1)!.profile.devices).toEqual({ microphone: 'Jabra Evolve2 Mic', speaker: 'Laptop Speakers', ringer: 'Jabra Evolve2 Speaker' });
     expect(saves.at(-1)!.profile.sip).toEqual(makeSnapshot().profile.values!.sip);

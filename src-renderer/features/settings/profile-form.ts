@@ -110,8 +110,33 @@ function compact<T extends Record<string, unknown>>(o: T): Partial<T> | undefine
   return Object.keys(out).length > 0 ? (out as Partial<T>) : undefined;
 }
 
-/** The profile to send with profile.save: the draft over the loaded values (other sections kept). */
-export function profileFromDraft(draft: ProfileDraft, values: ProfileView | undefined): Record<string, unknown> {
+/** Removes a dotted path from a plain object tree (in place); empty parents go too. */
+function deletePath(obj: Record<string, unknown>, path: string): void {
+  const [head, ...rest] = path.split('.');
+  if (!head || !(head in obj)) return;
+  if (rest.length === 0) {
+    delete obj[head];
+    return;
+  }
+  const child = obj[head];
+  if (typeof child !== 'object' || child === null || Array.isArray(child)) return;
+  const copy = { ...(child as Record<string, unknown>) };
+  deletePath(copy, rest.join('.'));
+  if (Object.keys(copy).length === 0) delete obj[head];
+  else obj[head] = copy;
+}
+
+/**
+ * The profile to send with profile.save: the draft over the loaded values (other sections kept).
+ * Locked paths are left out: the core fills in IT's values, and sending our defaults for them
+ * (e.g. a checkbox IT never set) would be refused as a change to a locked field.
+ */
+export function profileFromDraft(
+  draft: ProfileDraft,
+  values: ProfileView | undefined,
+  locked: readonly string[] = [],
+  devices?: Partial<Record<'microphone' | 'speaker' | 'ringer', string>>,
+): Record<string, unknown> {
   const base: Record<string, unknown> = { ...(values ?? {}) };
   const sip = compact({
     uri: draft.uri.trim(),
@@ -137,7 +162,11 @@ export function profileFromDraft(draft: ProfileDraft, values: ProfileView | unde
     behaviour: { ...(section(values, 'behaviour') ?? {}), bringToFrontOnRing: draft.bringToFrontOnRing, startAtLogin: draft.startAtLogin },
     hotkeys,
   };
+  // Device choices are made live in the Devices section (remembered by name); they reach the
+  // profile with the next save rather than on every pick, because a save restarts the SIP account.
+  if (devices && Object.keys(devices).length > 0) out.devices = { ...devices };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  for (const path of locked) deletePath(out, path);
   return out;
 }
 
