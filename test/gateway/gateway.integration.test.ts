@@ -2,7 +2,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMediaGateway } from '../../src-main/core/gateway';
 import type { CallMedia, NegotiatedMedia } from '../../src-main/core/gateway/types';
-import { nullLogger } from '../../src-main/core/log/logger';
+import { LogHub, nullLogger, stderrSink } from '../../src-main/core/log/logger';
+
+// GW_DEBUG=1 shows the gateway's log while debugging a failure.
+const testLog = process.env.GW_DEBUG ? debugLogger() : nullLogger;
+function debugLogger(): ReturnType<LogHub['logger']> {
+  const hub = new LogHub('debug');
+  hub.addSink(stderrSink);
+  return hub.logger('gw');
+}
 import { FakeRenderer } from './fake-renderer';
 import { FarEnd } from './far-end';
 import { pumpUntil, randomPortRange, waitFor } from './helpers';
@@ -25,7 +33,7 @@ describe('gateway with a werift renderer', () => {
   const farEnds: FarEnd[] = [];
 
   beforeEach(async () => {
-    gw = createMediaGateway({ localAddress: '127.0.0.1', ...randomPortRange(40) }, nullLogger);
+    gw = createMediaGateway({ localAddress: '127.0.0.1', ...randomPortRange(40) }, testLog);
     renderer = new FakeRenderer((d) => void gw.handleRendererDescription(d).catch(() => undefined));
     gw.on('description', (d) => void renderer.handle(d).catch(() => undefined));
     const connected = waitFor<void>((r) => gw.on('rtcState', (s) => s === 'connected' && r()));
@@ -186,5 +194,28 @@ describe('gateway with a werift renderer', () => {
     for (const c of calls) c.dispose();
     calls[1]!.dispose(); // twice is safe
     expect(gw.portsInUse).toBe(0);
+  });
+
+  it('echo test loops the renderer audio back to it', async () => {
+    const echo = await gw.startEchoTest();
+    const mid = await waitFor<string>((r) => echo.on('rendererReady', r));
+    const back: Buffer[] = [];
+    renderer.onRtp((m, p) => m === mid && back.push(p.payload));
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0x5a)), () => back.length >= 3);
+    expect(back.every((p) => p.every((b) => b === 0x5a))).toBe(true);
+    echo.dispose();
+  });
+
+  it('keeps calls when the renderer reconnects with a new peer connection (page reload)', async () => {
+    const { call, far } = await startCall('k1');
+    const newMid = waitFor<string>((r) => call.on('rendererReady', r));
+    await renderer.close();
+    renderer = new FakeRenderer((d) => void gw.handleRendererDescription(d).catch(() => undefined));
+    await renderer.start();
+    const mid = await newMid;
+    const got: Buffer[] = [];
+    renderer.onRtp((m, p) => m === mid && got.push(p.payload));
+    await pumpUntil(() => far.send(call.rtpPort, Buffer.alloc(160, 9)), () => got.length >= 3);
+    call.dispose();
   });
 });

@@ -127,6 +127,16 @@ export interface RendererConnectionEvents {
 }
 
 const FINGERPRINT = /^a=fingerprint:(.+)$/m;
+const ICE_UFRAG = /^a=ice-ufrag:(.+)$/m;
+/** No SDP step may wedge signalling for good (a stuck werift promise would block every later call). */
+const TASK_TIMEOUT_MS = 10_000;
+
+/** Identifies one renderer peer connection: its DTLS fingerprint and ICE credentials. A renderer ICE restart also counts as new (calls survive it). */
+function sessionKey(sdp: string): string | undefined {
+  const fingerprint = FINGERPRINT.exec(sdp)?.[1]?.trim();
+  const ufrag = ICE_UFRAG.exec(sdp)?.[1]?.trim();
+  return fingerprint || ufrag ? `${fingerprint ?? ''}|${ufrag ?? ''}` : undefined;
+}
 const HOST_CANDIDATE_ADDRESS = '127.0.0.1';
 
 /** Browser candidates we accept: IPv4 loopback only (no mDNS names, no LAN addresses). */
@@ -196,8 +206,10 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
 
   /** An SDP from the renderer. Rejects with RendererNegotiationError if it cannot be applied. */
   handleRemoteDescription(description: SessionDescription): Promise<void> {
+    this.log.debug(`renderer ${description.type} received`);
     return this.#enqueue(async () => {
       if (this.#disposed) return;
+      this.log.debug(`applying renderer ${description.type}`);
       const sdp = keepLoopbackCandidates(description.sdp);
       if (description.type === 'offer') await this.#handleOffer(sdp);
       else await this.#handleAnswer(sdp);
@@ -216,7 +228,14 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
   // --- internals -------------------------------------------------------------------------
 
   #enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.#chain.then(task);
+    const run = this.#chain.then(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new RendererNegotiationError('renderer SDP step timed out')), TASK_TIMEOUT_MS);
+        timer.unref();
+      });
+      return Promise.race([task(), timeout]).finally(() => clearTimeout(timer));
+    });
     this.#chain = run.catch(() => undefined);
     return run;
   }
@@ -254,7 +273,11 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
     for (const slot of this.#slots) slot.dispose();
     this.#slots = [];
     this.#offerInFlight = false;
-    if (pc) await pc.close().catch(() => undefined);
+    if (!pc) return;
+    // werift's close() can wait a long time when the browser side is already gone (DTLS close
+    // toward a dead peer): never let it hold up the next renderer offer.
+    const closed = pc.close().catch(() => undefined);
+    await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 200).unref())]);
   }
 
   #setState(state: RtcState): void {
@@ -264,7 +287,7 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
   }
 
   async #handleOffer(sdp: string): Promise<void> {
-    const fingerprint = FINGERPRINT.exec(sdp)?.[1]?.trim();
+    const fingerprint = sessionKey(sdp);
     if (!this.#pc || (fingerprint && fingerprint !== this.#remoteFingerprint)) {
       // A new renderer peer connection (first start or page reload): start over, keep the calls.
       const hadRenderer = this.#pc !== undefined;
