@@ -7,7 +7,7 @@ import { parseDialLink } from '../../shared/dial-target';
 import { PROTOCOL_VERSION, parseCommand, type Command, type CoreEvent, type EventMap } from '../../shared/protocol';
 import type { AppSnapshot, CallSnapshot, FieldError, Profile, RegistrationSnapshot, RtcConnectionState } from '../../shared/types';
 import { AgentStateError, AgentStateMachine } from './calls/agent-state';
-import { CallCommandError, CallManager } from './calls/call-manager';
+import { CallCommandError, CallManager, errorText } from './calls/call-manager';
 import { HistoryStore } from './calls/history';
 import { ProfileConfig } from './config/profile-config';
 import { defaultProvisioningPaths } from './config/provisioning';
@@ -546,10 +546,6 @@ function commandIdOf(raw: unknown): number {
   }
   const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
   return typeof id === 'number' && Number.isInteger(id) ? id : -1;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,5 +1,6 @@
 // The Core API as the shells see it: protocol commands in, events out, with fake SIP/gateway.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -200,5 +201,21 @@ describe('core sessions', () => {
     expect(fakes.accounts[0]!.dialed[0]!.calls).toContain('hangup');
     expect(fakes.gateways[0]!.disposed).toBe(true);
     expect(fakes.gateways[0]!.live()).toHaveLength(0);
+  });
+
+  it('diagnostics.save writes an archive without the password', async () => {
+    const { core } = await start();
+    const client = new Client();
+    const session = core.attach(client);
+    session.handle({ type: 'hello', id: 1, payload: { protocol: 1 } });
+    session.handle({ type: 'log', id: 2, payload: { level: 'warn', subsystem: 'media', message: 'mic password=secret1001 unplugged' } });
+    session.handle({ type: 'diagnostics.save', id: 3, payload: { renderer: { devices: ['Mic 1'] } } });
+    const result = await client.result(3);
+    expect(result.ok, result.error).toBe(true);
+    const path = (result.data as { path: string }).path;
+    expect(existsSync(path)).toBe(true);
+    const tar = gunzipSync(readFileSync(path)).toString('utf8');
+    expect(tar).toContain('Mic 1');
+    expect(tar).not.toContain('secret1001');
   });
 });

@@ -534,6 +534,6 @@ function describe(call: CallEntry): string {
   return words[call.state];
 }
 
-function errorText(err: unknown): string {
+export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

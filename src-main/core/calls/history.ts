@@ -1,8 +1,8 @@
 // Call history on disk (dataDir/history.json), newest first, bounded so a long career of
 // calls never grows the file or the snapshot without limit.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { HistoryEntry } from '../../../shared/types';
+import { writeFileAtomic } from '../config/atomic-file';
 import type { Logger } from '../log/logger';
 
 export const HISTORY_LIMIT = 200;
@@ -53,10 +53,7 @@ export class HistoryStore {
   #save(): void {
     if (!this.#path) return;
     try {
-      mkdirSync(dirname(this.#path), { recursive: true });
-      const tmp = `${this.#path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.#entries), { mode: 0o600 });
-      renameSync(tmp, this.#path);
+      writeFileAtomic(this.#path, JSON.stringify(this.#entries));
     } catch (err) {
       this.#log.error(`call history could not be written to ${this.#path}`, err);
     }

@@ -1,11 +1,12 @@
 // The agent's effective profile: IT's provisioning layers (system, per-user, --profile) or,
 // once the agent saved the settings screen, their settings — with every `locked` field forced
 // back to IT's value. The password never enters settings.json: it lives in the SecretStore.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateProfile } from '../../../shared/profile';
 import type { FieldError, Profile, ProfileStatus, ProfileView } from '../../../shared/types';
 import type { Logger } from '../log/logger';
+import { writeFileAtomic } from './atomic-file';
 import { getPath, isInside, isPlainObject, sameJson, setPath, type PlainObject } from './object-path';
 import { mergeLayers, readProfileLayers } from './provisioning';
 import type { SecretStore } from './secret-store';
@@ -177,12 +178,9 @@ export class ProfileConfig {
   }
 
   #writeSettings(values: PlainObject): void {
-    mkdirSync(this.#opts.dataDir, { recursive: true });
     // Belt and braces: whatever path put it there, a password never reaches settings.json.
     const clean = setPath(values, PASSWORD_KEY, undefined);
-    const tmp = `${this.#settingsPath}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(clean, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.#settingsPath);
+    writeFileAtomic(this.#settingsPath, `${JSON.stringify(clean, null, 2)}\n`);
   }
 }
 

@@ -1,8 +1,9 @@
 // Where the SIP password lives. Electron passes a safeStorage-backed store; the browser shell
 // and headless runs use this file, readable only by the user (0600), because the password must
 // never sit in settings.json or any log.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file';
 
 export interface SecretStore {
   get(key: string): Promise<string | undefined>;
@@ -62,12 +63,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   #write(all: Record<string, unknown>): void {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    // Write a sibling with 0600 from the start and rename: no moment where the secret is world-readable or half-written.
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(all), { mode: FILE_MODE });
-    chmodSync(tmp, FILE_MODE);
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(all), FILE_MODE);
   }
 }
 
