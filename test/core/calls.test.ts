@@ -360,3 +360,14 @@ describe('AgentStateMachine', () => {
     await r.manager.dispose();
   });
 });
+
+describe('CallManager without registration', () => {
+  it('refuses to dial while unregistered or failed, without creating a call', async () => {
+    const r = rig();
+    r.sip.setRegistration({ state: 'failed', reason: '401 Unauthorized — check the password in Settings' });
+    await expect(r.manager.dial('1019')).rejects.toThrow(/not registered with the phone system \(401 Unauthorized/);
+    expect(r.manager.snapshots()).toEqual([]);
+    expect(r.gateway.media).toEqual([]);
+    await r.manager.dispose();
+  });
+});

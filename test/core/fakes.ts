@@ -137,7 +137,8 @@ export class FakeSipCall extends TypedEmitter<SipCallEvents> implements SipCall 
 }
 
 export class FakeSipAccount extends TypedEmitter<SipAccountEvents> implements SipAccount {
-  registration: RegistrationSnapshot = { state: 'unregistered' };
+  /** Registered from the start so call tests need not start the account; start()/stop() still report changes. */
+  registration: RegistrationSnapshot = { state: 'registered' };
   started = 0;
   stopped = 0;
   registers = 0;

@@ -155,6 +155,12 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     const sip = this.#sip;
     if (!sip) throw new CallCommandError('Cannot call: no SIP account is set up. Open Settings and enter your SIP account.');
     if (!this.#gateway) throw new CallCommandError('Cannot call: the media gateway is not running; restart the app.');
+    const reg = sip.registration;
+    if (reg.state === 'unregistered' || reg.state === 'failed') {
+      throw new CallCommandError(
+        `Cannot call: not registered with the phone system${reg.reason ? ` (${reg.reason})` : ''}. Check Settings, then press Retry.`,
+      );
+    }
     const call = this.#newCall('outbound', remoteFromTarget(target), 'calling');
     this.#log.info(`call ${call.id}: dialling ${target}`);
     this.emit('changed');
@@ -169,7 +175,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       for (const sipId of context.mediaIds) this.#releaseMedia(sipId);
       if (call.hangupPending) return call.id; // the agent already hung up; nothing left to report
       const msg = errorText(err);
-      this.#end(call, { by: 'error', reason: `Call failed: ${msg}` });
+      // The command's error result tells the agent; a notice on top would say it twice.
+      this.#end(call, { by: 'error', reason: msg }, { notify: false });
       throw new CallCommandError(`Call to ${call.remote.number} failed: ${msg}`);
     }
     if (call.hangupPending) {
@@ -193,7 +200,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     try {
       await sip.answer();
     } catch (err) {
-      this.#end(call, { by: 'error', reason: `Answer failed: ${errorText(err)}` });
+      this.#end(call, { by: 'error', reason: `Answer failed: ${errorText(err)}` }, { notify: false });
       throw new CallCommandError(`Answering the call from ${call.remote.number} failed: ${errorText(err)}`);
     }
     this.#fire(call, 'accepted');
@@ -367,7 +374,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     return true;
   }
 
-  #end(call: CallEntry, ended: SipEnded): void {
+  #end(call: CallEntry, ended: SipEnded, options: { notify?: boolean } = {}): void {
     if (!isLive(call.state)) {
       this.#log.debug(`call ${call.id}: already ended, ignoring end (${ended.reason})`);
       return;
@@ -382,7 +389,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     if (call.sip) this.#releaseMedia(call.sip.id);
     call.media = undefined;
     if (answered) this.#agent.callEnded();
-    if (call.direction === 'outbound' && !answered && ended.by !== 'local') {
+    if (options.notify === false) {
+      // The caller reports this failure itself.
+    } else if (call.direction === 'outbound' && !answered && ended.by !== 'local') {
       this.emit('notice', 'error', `Call to ${call.remote.number} failed: ${call.endReason}`);
     } else if (call.missed) {
       this.emit('notice', 'info', `Missed call from ${partyName(call)}`);
