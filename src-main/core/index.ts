@@ -200,6 +200,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let seq = 0;
   let lastBody = '';
   let lastSnapshot: AppSnapshot | undefined;
+  /** seq of the last snapshot broadcast; snapshot() may build newer ones without broadcasting. */
+  let broadcastSeq = 0;
   let scheduled = false;
   let disposed = false;
 
@@ -231,9 +233,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;
-      const before = seq;
       const snap = current();
-      if (snap.seq === before) return;
+      if (snap.seq === broadcastSeq) return;
+      broadcastSeq = snap.seq;
       session?.send({ type: 'snapshot', payload: snap });
       emitter.fire('snapshot', snap);
     });

@@ -218,4 +218,18 @@ describe('core sessions', () => {
     expect(tar).toContain('Mic 1');
     expect(tar).not.toContain('secret1001');
   });
+
+  it('reading snapshot() does not swallow the broadcast of a change', async () => {
+    const { core } = await start();
+    const seen: string[] = [];
+    core.on('snapshot', (s) => seen.push(s.agent.state));
+    const client = new Client();
+    const session = core.attach(client);
+    session.handle({ type: 'hello', id: 1, payload: { protocol: 1 } });
+    session.handle({ type: 'agent.setState', id: 2, payload: { state: 'after-call-work' } });
+    expect(core.snapshot().agent.state).toBe('after-call-work');
+    await client.result(2);
+    await client.wait('snapshot', (s) => s.agent.state === 'after-call-work');
+    expect(seen).toContain('after-call-work');
+  });
 });
