@@ -140,7 +140,7 @@ describe('CallManager', () => {
     expect(sipCall.calls).toEqual(['answer']);
     expect(media.relaying).toBe(true);
     expect(only(r.manager).state).toBe('connected');
-    expect(r.rings.at(-1)).toEqual([call.id, false]);
+    expect(r.rings).toEqual([[call.id, true], [call.id, false]]);
     sipCall.accept(); // the SIP event after the answer promise: no change, no error
     expect(only(r.manager).state).toBe('connected');
 

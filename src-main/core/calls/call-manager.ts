@@ -61,6 +61,8 @@ interface CallEntry {
   localEndReason?: string;
   /** Hang up was pressed before sip.dial() resolved: cancel as soon as we have the SipCall. */
   hangupPending?: boolean;
+  /** The renderer is playing the ring tone for this call. */
+  ringing?: boolean;
   unsubscribe: Array<() => void>;
   removalTimer?: ReturnType<typeof setTimeout>;
 }
@@ -195,7 +197,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     const sip = call.sip;
     if (call.direction !== 'inbound' || call.state !== 'ringing' || !sip) throw new CallCommandError(`Cannot answer: the call is ${describe(call)}.`);
     await this.#holdOthers(call.id);
-    this.emit('ring', call.id, false);
+    this.#stopRinging(call);
     call.media?.setRelaying(true);
     try {
       await sip.answer();
@@ -303,6 +305,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     this.#bind(call, sipCall);
     this.#log.info(`call ${call.id}: incoming from ${call.remote.number}`);
     this.emit('changed');
+    call.ringing = true;
     this.emit('ring', call.id, true);
     this.emit('incoming', toSnapshot(call));
     if (this.#autoAnswer && !this.#hasOtherLiveCall(call.id)) {
@@ -366,10 +369,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     }
     if (next === call.state) return true;
     this.#log.info(`call ${call.id}: ${call.state} -> ${next}`);
-    const wasRinging = call.direction === 'inbound' && call.state === 'ringing';
     call.state = next;
     if (next === 'connected' && call.connectedAt === undefined) call.connectedAt = this.#now();
-    if (wasRinging) this.emit('ring', call.id, false);
+    this.#stopRinging(call);
     this.emit('changed');
     return true;
   }
@@ -419,6 +421,12 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       missed: call.missed ?? false,
       ...(call.endReason ? { endReason: call.endReason } : {}),
     });
+  }
+
+  #stopRinging(call: CallEntry): void {
+    if (!call.ringing) return;
+    call.ringing = false;
+    this.emit('ring', call.id, false);
   }
 
   async #hangupSip(call: CallEntry, sip: SipCall): Promise<void> {
