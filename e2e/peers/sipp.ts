@@ -23,6 +23,8 @@ export const SIPP_SCENARIOS = {
   'uac-remote-bye': 'uac-remote-bye.xml',
   /** Malformed INVITEs + garbage, then an OPTIONS that must still be answered. */
   malformed: 'malformed.xml',
+  /** Registrar/outbound proxy for the app (give the app its port): 200 to REGISTER, then malformed SIP and an OPTIONS that must be answered. */
+  'registrar-malformed': 'registrar-malformed.xml',
 } as const;
 export type SippBuiltin = keyof typeof SIPP_SCENARIOS;
 
