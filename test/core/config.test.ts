@@ -184,5 +184,12 @@ describe('saving settings', () => {
     expect(result.ok).toBe(true);
     expect(result.ok && result.loaded.status).toMatchObject({ configured: true, hasPassword: true, errors: [] });
   });
-});
 
+  it('a missing --profile file stops mattering once the agent saved settings', async () => {
+    const t = setup();
+    const config = t.make({ profile: 'missing.json' });
+    expect((await config.load()).status.errors[0]?.message).toMatch(/does not exist/);
+    const result = await config.save(VALID);
+    expect(result.ok && result.loaded.status).toMatchObject({ configured: true, errors: [] });
+  });
+});

@@ -111,6 +111,8 @@ export class ProfileConfig {
       const msg = err instanceof Error ? err.message : String(err);
       return { ok: false, error: `The settings could not be written to ${this.#opts.dataDir} (${msg}); check that the folder is writable.`, fieldErrors: [] };
     }
+    // Problems reading the files the saved settings now replace (a missing --profile, a damaged settings.json) no longer apply.
+    this.#readErrors = [];
     this.#current = await this.#evaluate(candidate, `settings (${this.#settingsPath})`);
     this.#opts.log.info('settings saved', { fields: Object.keys(candidate) });
     return { ok: true, loaded: this.#current };
