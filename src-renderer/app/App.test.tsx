@@ -79,6 +79,14 @@ describe('call states', () => {
     expect(within(group).queryByRole('button')).toBeNull();
   });
 
+  it('marks a missed inbound call', () => {
+    renderApp(makeSnapshot({ calls: [makeCall({ id: 'c1', direction: 'inbound', state: 'ended', missed: true, endReason: 'Cancelled by caller' })] }));
+    const group = screen.getByRole('group', { name: '2000' });
+    expect(within(group).getByText('Ended')).toBeTruthy();
+    expect(within(group).getByText('Cancelled by caller')).toBeTruthy();
+    expect(within(group).getByText('Missed')).toBeTruthy();
+  });
+
   it('shows a call timer', () => {
     const now = Date.now();
     renderApp(makeSnapshot({ calls: [makeCall({ id: 'c1', state: 'ended', startedAt: now - 90_000, connectedAt: now - 75_000, endedAt: now })] }));

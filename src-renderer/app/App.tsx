@@ -20,11 +20,10 @@ export function App() {
         <RegistrationStatus />
         <div className="header-row">
           <AgentStateSelect />
-          {!showSettings && (
-            <button type="button" className="btn-small" onClick={openSettings}>
-              Settings
-            </button>
-          )}
+          {/* Always present (tests and habits look for it); it only opens: Back closes. */}
+          <button type="button" className="btn-small" aria-pressed={showSettings} onClick={openSettings}>
+            Settings
+          </button>
         </div>
       </header>
       <ConnectionBanner />

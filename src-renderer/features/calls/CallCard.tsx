@@ -44,6 +44,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
         <p className="call-status">
           <span className="call-state">{stateText}</span>
           {reason && <span className="call-end-reason">{reason}</span>}
+          {call.missed && reason !== 'Missed' && <span className="call-missed-badge">Missed</span>}
           {call.muted && !ended && <span className="call-muted-badge">Muted</span>}
         </p>
         {!ended && (

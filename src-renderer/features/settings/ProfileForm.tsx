@@ -125,7 +125,7 @@ export function ProfileForm({ status }: { status: ProfileStatus }) {
       {text('hotkeyMute', 'Mute hotkey', { placeholder: 'e.g. CommandOrControl+Shift+M' })}
       <div className="form-actions">
         <button type="submit" className="btn-primary" disabled={profileSave.status === 'saving'}>
-          Save settings
+          Save profile
         </button>
         <span aria-live="polite" className="save-state">
           {profileSave.status === 'saving' && 'Saving…'}

@@ -54,7 +54,7 @@ describe('settings screen', () => {
     expect(screen.queryByRole('heading', { name: 'Settings' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Settings' }));
     expect(screen.getByRole('textbox', { name: 'SIP address' })).toHaveProperty('value', 'sip:1001@testbed.local');
-    await user.click(screen.getByRole('button', { name: 'Close settings' }));
+    await user.click(screen.getByRole('button', { name: 'Back' }));
     expect(screen.getByRole('textbox', { name: 'Number' })).toBeTruthy();
   });
 
@@ -73,7 +73,7 @@ describe('settings screen', () => {
     const portMin = screen.getByRole('spinbutton', { name: 'RTP port min' });
     await user.clear(portMin);
     await user.type(portMin, '40000');
-    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
 
     const saved = commands.ofType('profile.save')[0] as { profile: Record<string, Record<string, unknown>> };
     expect(saved.profile.sip).toEqual({ uri: 'sip:1001@testbed.local', password: 'secret1001', localAddress: 'localhost' });
@@ -91,7 +91,7 @@ describe('settings screen', () => {
     const pw = screen.getByLabelText('Password');
     expect(pw.getAttribute('placeholder')).toBe('stored');
     expect(describedBy(pw)).toContain('stored');
-    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
     const saved = commands.ofType('profile.save')[0] as { profile: { sip: Record<string, unknown> } };
     expect(saved.profile.sip).not.toHaveProperty('password');
     expect(screen.getByText('Settings saved')).toBeTruthy();
@@ -120,7 +120,7 @@ describe('settings screen', () => {
     const { user, commands } = renderApp(snap);
     await user.click(screen.getByRole('button', { name: 'Settings' }));
     expect(screen.getByRole('checkbox', { name: 'Start at login' })).toHaveProperty('disabled', true);
-    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
     const saved = commands.ofType('profile.save')[0] as { profile: { sip: Record<string, unknown>; behaviour?: unknown } };
     expect(saved.profile.sip).not.toHaveProperty('outboundProxy');
     expect(saved.profile.sip.uri).toBe('sip:1001@testbed.local');
@@ -159,7 +159,7 @@ describe('devices', () => {
     });
     // Saving the profile restarts the SIP account, so device picks reach it with the next save.
     expect(commands.ofType('profile.save')).toEqual([]);
-    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
     const saves = commands.ofType('profile.save') as Array<{ profile: { devices: unknown; sip: unknown } }>;
     expect(saves.at(-1)!.profile.devices).toEqual({ microphone: 'Jabra Evolve2 Mic', speaker: 'Laptop Speakers', ringer: 'Jabra Evolve2 Speaker' });
     expect(saves.at(-1)!.profile.sip).toEqual(makeSnapshot().profile.values!.sip);

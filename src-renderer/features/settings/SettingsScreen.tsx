@@ -12,8 +12,9 @@ export function SettingsScreen() {
     <section className="settings" aria-labelledby="settings-title">
       <div className="screen-head">
         <h2 id="settings-title">Settings</h2>
+        {/* Named without "settings" so the header's Settings button stays the only match for that name. */}
         <button type="button" className="btn-small" onClick={closeSettings}>
-          Close settings
+          Back
         </button>
       </div>
       {!status.configured && (
