@@ -131,6 +131,35 @@ describe('UDP transport on the wire', () => {
   });
 });
 
+describe('robustness against a hostile far end', () => {
+  it('survives the SIPp malformed scenario and more, and keeps answering', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }));
+    await agent.account.start();
+    const to = agentAddress();
+    let rang = 0;
+    agent.account.on('incoming', () => rang++);
+    // A malformed SDP offer: refused with 400, nobody rings.
+    peer.send(inviteFromPeer(to, { callId: 'badsdp', branch: 'z9hG4bKbadsdp', body: 'v=0\r\nm=audio banana RTP/AVP 0\r\n' }), to);
+    expect((await peer.waitFor((m) => m.header('Call-ID') === 'badsdp' && (m.status ?? 0) >= 300)).status).toBe(400);
+    // A response nobody asked for, a BYE for no dialog.
+    peer.send(responseTo(parseRaw(inviteFromPeer(to, { callId: 'stray', branch: 'z9hG4bKstray', body: '' }), { address: '127.0.0.1', port: peer.port }), 200, 'OK'), to);
+    const strayBye = inviteFromPeer(to, { callId: 'nodialog', branch: 'z9hG4bKnod', body: '' }).replace(/^INVITE/, 'BYE').replace('CSeq: 1 INVITE', 'CSeq: 1 BYE').replace('To: <sip:1001@testbed.local>', 'To: <sip:1001@testbed.local>;tag=nope');
+    peer.send(strayBye, to);
+    expect((await peer.waitFor((m) => m.header('Call-ID') === 'nodialog' && m.status !== undefined)).status).toBe(481);
+    const { startSipp } = await import('../../e2e/peers');
+    const sipp = await startSipp('malformed', { remote: `127.0.0.1:${to.port}`, service: '1001' });
+    try {
+      const result = await sipp.done;
+      expect(result.code, result.output).toBe(0);
+    } finally {
+      await sipp.stop();
+    }
+    expect(rang).toBe(0);
+    expect(agent.account.registration.state).toBe('registered');
+  });
+});
+
 describe('inbound call with a raw UAC', () => {
   it('absorbs a retransmitted INVITE, retransmits 200 until ACK, answers a retransmitted BYE again', async () => {
     autoRegister(peer);

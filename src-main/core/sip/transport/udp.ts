@@ -4,8 +4,10 @@
 import dgram from 'node:dgram';
 import { TransportState } from 'sip.js';
 import { RetransmissionEngine, realClock, type Clock, type TimerValues, RFC3261_TIMERS } from '../retransmit';
-import { timeoutResponseFor } from '../wire';
+import { peekMessage, timeoutResponseFor } from '../wire';
 import { NodeTransportBase, type NodeTransportOptions } from './base';
+
+const MAX_REMEMBERED_SOURCES = 2048;
 
 export interface UdpTransportOptions extends NodeTransportOptions {
   /** Already bound (bindUdpSocket); the transport owns it from now on and closes it on dispose. */
@@ -32,6 +34,8 @@ export class UdpTransport extends NodeTransportBase {
   readonly #engine: RetransmissionEngine;
   readonly #port: number;
   #closed = false;
+  /** Where each request (branch + method) came from, to send its responses back there. */
+  readonly #requestSources = new Map<string, { host: string; port: number }>();
 
   constructor(_logger: unknown, options: unknown) {
     const o = options as UdpTransportOptions;
@@ -87,8 +91,21 @@ export class UdpTransport extends NodeTransportBase {
     await this.#writeAsync(text);
   }
 
+  /**
+   * Requests go to the outbound proxy. Responses go where their request came from (RFC 3261
+   * 18.2.2 with rport, RFC 3581): usually the proxy too, but a peer may send to us directly.
+   */
+  #destination(text: string): { host: string; port: number } {
+    if (text.startsWith('SIP/2.0 ')) {
+      const info = peekMessage(text);
+      const source = info && this.#requestSources.get(`${info.branch} ${info.cseqMethod}`);
+      if (source) return source;
+    }
+    return this.options.remote;
+  }
+
   #writeAsync(text: string): Promise<void> {
-    const { host, port } = this.options.remote;
+    const { host, port } = this.#destination(text);
     return new Promise((resolve, reject) => {
       this.#socket.send(Buffer.from(text, 'utf8'), port, host, (error) => (error ? reject(error) : resolve()));
     });
@@ -100,6 +117,16 @@ export class UdpTransport extends NodeTransportBase {
     this.#writeAsync(text).catch((error: unknown) => this.log.warn('UDP retransmission failed', error));
   }
 
+  #rememberSource(key: string, rinfo: dgram.RemoteInfo): void {
+    this.#requestSources.delete(key);
+    this.#requestSources.set(key, { host: rinfo.address, port: rinfo.port });
+    // Bounded: the oldest transactions are long over when this many newer ones arrived.
+    if (this.#requestSources.size > MAX_REMEMBERED_SOURCES) {
+      const oldest = this.#requestSources.keys().next().value;
+      if (oldest !== undefined) this.#requestSources.delete(oldest);
+    }
+  }
+
   #onDatagram(buf: Buffer, rinfo: dgram.RemoteInfo): void {
     const text = buf.toString('utf8');
     // Keepalives (CRLF) and empty datagrams carry nothing for sip.js.
@@ -107,6 +134,9 @@ export class UdpTransport extends NodeTransportBase {
     if (rinfo.address !== this.options.remote.host || rinfo.port !== this.options.remote.port) {
       this.log.debug(`SIP message from ${rinfo.address}:${rinfo.port}, not from the outbound proxy`);
     }
-    this.deliverIncoming(text, (info) => this.#engine.incoming(info) === 'absorb');
+    this.deliverIncoming(text, (info) => {
+      if (info.kind === 'request' && info.method !== 'ACK') this.#rememberSource(`${info.branch} ${info.method}`, rinfo);
+      return this.#engine.incoming(info) === 'absorb';
+    });
   }
 }
