@@ -14,6 +14,7 @@ function debugLogger(): ReturnType<LogHub['logger']> {
 import { FakeRenderer } from './fake-renderer';
 import { FarEnd } from './far-end';
 import { pumpUntil, randomPortRange, waitFor } from './helpers';
+import { buildReport, compactNtp, parseRtcp } from '../../src-main/core/gateway/rtcp';
 
 function negotiated(far: FarEnd, over: Partial<NegotiatedMedia> = {}): NegotiatedMedia {
   return {
@@ -33,7 +34,7 @@ describe('gateway with a werift renderer', () => {
   const farEnds: FarEnd[] = [];
 
   beforeEach(async () => {
-    gw = createMediaGateway({ localAddress: '127.0.0.1', ...randomPortRange(40) }, testLog);
+    gw = createMediaGateway({ localAddress: '127.0.0.1', ...randomPortRange(40), rtcpIntervalMs: 100 }, testLog);
     renderer = new FakeRenderer((d) => void gw.handleRendererDescription(d).catch(() => undefined));
     gw.on('description', (d) => void renderer.handle(d).catch(() => undefined));
     const connected = waitFor<void>((r) => gw.on('rtcState', (s) => s === 'connected' && r()));
@@ -216,6 +217,46 @@ describe('gateway with a werift renderer', () => {
     const got: Buffer[] = [];
     renderer.onRtp((m, p) => m === mid && got.push(p.payload));
     await pumpUntil(() => far.send(call.rtpPort, Buffer.alloc(160, 9)), () => got.length >= 3);
+    call.dispose();
+  });
+
+  it('sends RTCP SR with a report block on the SIP leg and reads the far end RR (loss, jitter, RTT)', async () => {
+    const { call, far, mid } = await startCall('rt1');
+    await pumpUntil(
+      (i) => {
+        far.send(call.rtpPort, Buffer.alloc(160, 1));
+        renderer.sendRtp(mid, Buffer.alloc(160, 2 + (i & 1)));
+      },
+      () => far.rtcpReceived.some((b) => parseRtcp(b)?.senderInfo !== undefined && (parseRtcp(b)?.reports.length ?? 0) > 0),
+    );
+    const sr = far.rtcpReceived.map((b) => parseRtcp(b)!).find((r) => r.senderInfo && r.reports.length > 0)!;
+    expect(sr.reports[0]!.ssrc).toBe(far.ssrc);
+    expect(sr.senderSsrc).toBe(far.received[0]!.ssrc);
+    // The far end answers with an RR about our stream: 1/4 lost, 80 units jitter, LSR = that SR.
+    const rr = buildReport({
+      ssrc: far.ssrc,
+      cname: 'far',
+      block: { ssrc: sr.senderSsrc!, fractionLost: 64, cumulativeLost: 7, extendedHighestSeq: 1, jitter: 80, lsr: compactNtp(sr.senderInfo!.ntpSec, sr.senderInfo!.ntpFrac), dlsr: 0 },
+    });
+    await pumpUntil(() => far.rtcp.send(rr, call.rtpPort + 1, '127.0.0.1'), () => call.stats().remoteReport !== undefined);
+    const report = call.stats().remoteReport!;
+    expect(report.fractionLost).toBe(0.25);
+    expect(report.cumulativeLost).toBe(7);
+    expect(report.jitterMs).toBe(10);
+    expect(report.rttMs).toBeGreaterThanOrEqual(0);
+    call.dispose();
+  });
+
+  it('on hold sends silence (sendonly) or nothing (inactive) toward the far end', async () => {
+    const { call, far, mid } = await startCall('h1');
+    call.applyNegotiation(negotiated(far, { direction: 'sendonly' }));
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0x42)), () => far.received.length >= 3);
+    expect(far.received.every((r) => r.payload.every((b) => b === 0xff))).toBe(true);
+    call.applyNegotiation(negotiated(far, { direction: 'inactive' }));
+    far.received.length = 0;
+    const before = call.stats().toSip.packets;
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0x42)), () => call.stats().toSip.packets >= before + 5);
+    expect(far.received.length).toBe(0);
     call.dispose();
   });
 });

@@ -33,6 +33,7 @@ export interface CallMediaOptions {
   log: Logger;
   /** RTP/RTCP sockets toward the far end; absent for the echo test. */
   pair?: SocketPair;
+  rtcpIntervalMs?: number;
   /** Called once when disposed (the gateway forgets the call). */
   onDisposed?: () => void;
 }
@@ -85,7 +86,7 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     this.#toSip = new RtpStreamRewriter(randomSsrc(), clock);
     this.#toRenderer = new RtpStreamRewriter(0, clock);
     if (opts.pair) {
-      this.#leg = new SipLeg(opts.pair, { onRtp: (p, t) => this.#onSipRtp(p, t), onRtcp: (r) => this.#onSipRtcp(r) }, opts.log);
+      this.#leg = new SipLeg(opts.pair, { onRtp: (p, t) => this.#onSipRtp(p, t), onRtcp: (r) => this.#onSipRtcp(r) }, opts.log, opts.rtcpIntervalMs);
     }
     if (this.#echo) {
       this.#rendererCodec = PCMU;

@@ -51,6 +51,7 @@ export class MediaGatewayImpl extends TypedEmitter<GatewayEvents> implements Med
       renderer: this.#renderer,
       log: this.log.child(`call`),
       pair,
+      ...(this.options.rtcpIntervalMs !== undefined ? { rtcpIntervalMs: this.options.rtcpIntervalMs } : {}),
       onDisposed: () => this.#calls.delete(call),
     });
     this.#calls.add(call);

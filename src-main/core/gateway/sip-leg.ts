@@ -15,7 +15,7 @@ export interface SipLegHandlers {
   onRtcp(report: ParsedRtcp): void;
 }
 
-const RTCP_INTERVAL_MS = 5000;
+const DEFAULT_RTCP_INTERVAL_MS = 5000;
 
 export class SipLeg {
   #remoteRtp: Endpoint | undefined;
@@ -30,6 +30,7 @@ export class SipLeg {
     private readonly pair: SocketPair,
     private readonly handlers: SipLegHandlers,
     private readonly log: Logger,
+    private readonly rtcpIntervalMs = DEFAULT_RTCP_INTERVAL_MS,
   ) {
     pair.rtp.on('message', (msg, rinfo) => this.#onRtpSocket(msg, rinfo));
     pair.rtcp.on('message', (msg, rinfo) => this.#onRtcpSocket(msg, rinfo));
@@ -75,12 +76,12 @@ export class SipLeg {
     if (this.#timer || this.#closed) return;
     const tick = (): void => {
       // RFC 3550 randomises the interval (0.5..1.5 x) so that endpoints do not synchronise.
-      this.#timer = setTimeout(tick, RTCP_INTERVAL_MS * (0.5 + Math.random()));
+      this.#timer = setTimeout(tick, this.rtcpIntervalMs * (0.5 + Math.random()));
       this.#timer.unref();
       const packet = build();
       if (packet) this.sendRtcp(packet);
     };
-    this.#timer = setTimeout(tick, RTCP_INTERVAL_MS * (0.5 + Math.random()));
+    this.#timer = setTimeout(tick, this.rtcpIntervalMs * (0.5 + Math.random()));
     this.#timer.unref();
   }
 

@@ -77,6 +77,8 @@ export interface GatewayOptions {
   localAddress: string;
   rtpPortMin: number;
   rtpPortMax: number;
+  /** Mean RTCP report interval on the SIP leg, ms (default 5000; randomised 0.5-1.5x per RFC 3550). Tests shorten it. */
+  rtcpIntervalMs?: number;
 }
 
 /** The media gateway: one long-lived peer connection to the renderer, one CallMedia per call. */
