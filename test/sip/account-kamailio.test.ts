@@ -9,18 +9,18 @@ import { ended, makeAccount, nextCallEvent, nextIncoming, profileFor, type TestA
 const scenarios = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../e2e/peers/sipp');
 
 let kamailio: KamailioPeer;
-let ports: { busy: number; early: number };
+let ports: { busy: number; early: number; busyTcp: number };
 let agent: TestAccount;
 
 beforeAll(async () => {
-  ports = { busy: await findFreePort(), early: await findFreePort() };
+  ports = { busy: await findFreePort(), early: await findFreePort(), busyTcp: await findFreePort() };
   kamailio = await startKamailio({
     users: [
       { user: '1001', password: 'secret1001' },
       { user: '1002', password: 'secret1002' },
       { user: '1003', password: 'secret1003' },
     ],
-    routes: { '2486': `sip:2486@127.0.0.1:${ports.busy}`, '2183': `sip:2183@127.0.0.1:${ports.early}` },
+    routes: { '2486': `sip:2486@127.0.0.1:${ports.busy}`, '2183': `sip:2183@127.0.0.1:${ports.early}`, '3486': `sip:3486@127.0.0.1:${ports.busyTcp}` },
   });
   agent = makeAccount(profileFor({ user: '1001', proxy: kamailio.udpUri }));
   await agent.account.start();
@@ -159,6 +159,38 @@ describe('inbound calls through the proxy', () => {
       expect(result.code, result.output).toBe(0);
     } finally {
       await sipp.stop();
+    }
+  });
+});
+
+describe('calls over TCP to the proxy', () => {
+  it('places a call (486 Busy) and takes one (answer, caller hangs up) over TCP', async () => {
+    const a = makeAccount(profileFor({ user: '1003', proxy: kamailio.tcpUri }));
+    try {
+      await a.account.start();
+      expect(a.account.registration.state).toBe('registered');
+      const busy = await startSipp('uas-486', { localPort: ports.busyTcp, service: '3486' });
+      try {
+        const call = await a.account.dial('3486');
+        expect(await ended(call)).toEqual({ by: 'remote', status: 486, reason: 'Busy' });
+      } finally {
+        await busy.stop();
+      }
+      const incoming = nextIncoming(a.account);
+      const caller = await startSipp('uac', { remote: `${kamailio.host}:${kamailio.port}`, service: '1003', caller: '5552222', durationMs: 300 });
+      try {
+        const call = await incoming;
+        expect(call.remote.number).toBe('5552222');
+        const end = ended(call);
+        await call.answer();
+        expect(await end).toEqual({ by: 'remote', reason: 'Hung up by remote party' });
+        const result = await caller.done;
+        expect(result.code, result.output).toBe(0);
+      } finally {
+        await caller.stop();
+      }
+    } finally {
+      await a.dispose();
     }
   });
 });

@@ -245,8 +245,11 @@ export class SipCallImpl extends TypedEmitter<SipCallEvents> implements SipCall 
 
   #onTerminated(): void {
     if (this.#state === 'ended') return;
+    const was = this.#state;
     this.#state = 'ended';
     let ended = this.#ended;
+    // sip.js gives up on an unanswered inbound call itself (480 after its no-answer timeout).
+    if (!ended && was === 'ringing') ended = { by: 'local', status: 480, reason: 'Not answered' };
     const negotiation = this.#negotiationError;
     if (negotiation && (!ended || ended.status === 488 || ended.by !== 'local')) {
       const status = negotiation instanceof SdpNegotiationError ? negotiation.status : negotiation instanceof SdpParseError ? 488 : undefined;
