@@ -2,16 +2,19 @@
 // tel:/sip:/callto: links, start at login, auto-update, and where the core runs.
 //
 // WHERE THE CORE RUNS: a utilityProcess (core-host.ts), not this main process.
-// Why: the core relays every call's RTP through werift's DTLS-SRTP (per-packet cipher setup
-// is its main CPU cost) and runs the SIP stack's timers. Measured in plain Node with
-// bench/core-event-loop.ts (werift SRTP relay, 2-core machine): see the numbers in that file's
-// header. Event-loop stalls of that size in the main process would delay every IPC message,
-// tray click, hotkey and window paint request (Electron's main process is the UI thread of
-// the app chrome), and a crash in the media stack would take the whole app down with it. In a
-// utilityProcess those stalls only delay media in that process, the shell restarts the core
-// if it dies, and the extra hop (structured-clone message main <-> utility) costs well under
-// a millisecond per signaling message, which the protocol sends a few of per call.
-// `--core-in-main` keeps the old layout for debugging (one process to attach to).
+// Measured (bench/core-event-loop.ts: the real gateway relaying N calls both ways, renderer
+// and far ends in another process, event-loop delay vs an idle baseline in the same run, on a
+// shared 2-core machine): 20 calls cost 12-14 % of one core and leave the median lag
+// unchanged, but the worst stalls grow (max 76 ms vs 30 ms idle; p99 42 ms vs 22 ms when the
+// machine is busy). In Electron's main process every such stall delays IPC to the window,
+// tray and menu clicks, hotkeys and notification actions - the things an agent uses to answer
+// a call. A utilityProcess keeps them out of that loop, and it isolates failures: a crash or
+// runaway in the SIP/media stack ends only that process, which the shell restarts (the agent
+// is told; the window reloads and signs in again) instead of taking the app down. The cost is
+// one structured-clone hop main <-> utility for signaling messages (a few per call, well
+// under a millisecond) and secrets proxied to safeStorage here. The CPU numbers also say the
+// main process would cope with the 1-2 calls an agent has; `--core-in-main` runs it there
+// (one process to debug) and the IPC adapter works the same with either host.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
