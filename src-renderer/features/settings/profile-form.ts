@@ -1,6 +1,10 @@
 // The settings form as plain strings/booleans, and its conversion to and from the profile.
 // Pure functions so the screen has no logic of its own and the conversion is testable.
+import { profileSchema } from '../../../shared/profile';
 import type { FieldError, ProfileView } from '../../../shared/types';
+
+/** Sections the profile schema knows; anything else in the loaded values is what made it invalid. `locked` is IT's, never ours to send. */
+const SAVABLE_SECTIONS = new Set(Object.keys(profileSchema.shape).filter((k) => k !== 'locked'));
 
 export interface ProfileDraft {
   displayName: string;
@@ -137,7 +141,8 @@ export function profileFromDraft(
   locked: readonly string[] = [],
   devices?: Partial<Record<'microphone' | 'speaker' | 'ringer', string>>,
 ): Record<string, unknown> {
-  const base: Record<string, unknown> = { ...(values ?? {}) };
+  const base: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values ?? {})) if (SAVABLE_SECTIONS.has(k)) base[k] = v;
   const sip = compact({
     uri: draft.uri.trim(),
     authUser: text(draft.authUser),
