@@ -251,7 +251,14 @@ async function main(): Promise<void> {
     clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
   });
   cleanups.push(() => updates.dispose());
-  cleanups.push(updates.onChange(() => core && renderTray()));
+  cleanups.push(
+    updates.onChange((state, version) => {
+      if (state === 'downloaded') {
+        new Notification({ title: `Agent Softphone ${version ?? ''} is ready to install`, body: 'Choose "Restart to update" in the tray menu. It waits until your calls have ended.' }).show();
+      }
+      if (core) renderTray();
+    }),
+  );
 
   const renderTray = (): void => {
     if (!core) return;
@@ -374,9 +381,11 @@ async function main(): Promise<void> {
     for (const c of coreCleanups.splice(0)) c();
     for (const c of cleanups.splice(0)) c();
     // Unregister from SIP and close sockets before exiting, bounded so quit never hangs.
+    // Quit again (core is now undefined, so this handler lets it through) rather than app.exit():
+    // the normal path emits 'quit', where electron-updater installs a downloaded update.
     const done = (): void => {
       host?.kill();
-      app.exit(0);
+      app.quit();
     };
     const timer = setTimeout(done, 5000);
     closing.dispose().finally(() => {

@@ -26,6 +26,7 @@ const h = vi.hoisted(() => ({
   ipcMain: undefined as any,
   shownItems: [] as string[],
   exited: [] as number[],
+  installs: 0,
 }));
 
 vi.mock('electron', async () => {
@@ -123,7 +124,12 @@ vi.mock('electron', async () => {
     whenReady: () => Promise.resolve(),
     setAsDefaultProtocolClient: () => true,
     setLoginItemSettings: () => {},
-    quit: () => {},
+    quit: () => {
+      let prevented = false;
+      app.emit('before-quit', { preventDefault: () => (prevented = true) });
+      if (!prevented) app.emit('will-quit', { preventDefault: () => (prevented = true) });
+      if (!prevented) h.exited.push(0);
+    },
     exit: (code: number) => void h.exited.push(code),
   });
   const origOn = app.on.bind(app);
@@ -187,7 +193,7 @@ vi.mock('electron-updater', () => {
     channel: null,
     setFeedURL: () => {},
     checkForUpdates: async () => null,
-    quitAndInstall: () => {},
+    quitAndInstall: () => void h.installs++,
   });
   return { default: { autoUpdater: updater } };
 });
@@ -281,11 +287,24 @@ describe('Electron main process (fake electron module)', () => {
     await vi.waitFor(() => expect(core().methods).toContain('dial:+15550100'));
   });
 
+  it('offers "Restart to update" once downloaded and installs only when no call is up', async () => {
+    const updater = ((await import('electron-updater')) as unknown as { default: { autoUpdater: EventEmitter } }).default.autoUpdater;
+    core().publish({ ...core().current, calls: [call({ id: 'c-up', state: 'connected' })] });
+    updater.emit('update-downloaded', { version: '9.9.9' });
+    expect(h.notifications.some((n) => String(n.options.title).includes('9.9.9'))).toBe(true);
+    const item = () => (h.trays[0]!.menu as Array<{ label?: string; enabled?: boolean; click?: () => void }>).find((i) => i.label?.includes('9.9.9'))!;
+    await vi.waitFor(() => expect(item().label).toBe('Update 9.9.9 installs when the call ends'));
+    item().click!();
+    expect(h.installs).toBe(0);
+    core().publish({ ...core().current, calls: [call({ id: 'c-up', state: 'ended' })] });
+    await vi.waitFor(() => expect(h.installs).toBe(1));
+  });
+
   it('disposes the core when quitting', async () => {
-    const ev = { prevented: false, preventDefault() { this.prevented = true; } };
-    for (const l of h.appListeners.get('before-quit') ?? []) l({});
-    for (const l of h.appListeners.get('will-quit') ?? []) l(ev);
-    expect(ev.prevented).toBe(true);
+    const { app } = (await import('electron')) as unknown as { app: { quit(): void } };
+    app.quit();
+    // The first quit is held until the core has unregistered; then the app quits for real.
+    expect(h.exited).toEqual([]);
     await vi.waitFor(() => expect(h.exited).toEqual([0]));
     expect(core().methods.at(-1)).toBe('dispose');
     expect(h.shortcuts.size).toBe(0);
