@@ -40,6 +40,9 @@ const dispose = startController({
   createMedia: (callbacks) => new MediaEngine(callbacks),
   ringer: sound,
   mediaDevices: navigator.mediaDevices,
+  setTitle: (title) => {
+    if (document.title !== title) document.title = title;
+  },
 });
 client.start();
 window.addEventListener('pagehide', () => {

@@ -41,7 +41,9 @@ function setup(startError?: unknown) {
   let callbacks: MediaEngineCallbacks | null = null;
   const rings: Array<[string, boolean]> = [];
   const kept: string[][] = [];
+  const titles: string[] = [];
   const dispose = startController({
+    setTitle: (t) => titles.push(t),
     client,
     store,
     services,
@@ -57,7 +59,7 @@ function setup(startError?: unknown) {
     },
   });
   client.start();
-  return { transport, store, media, rings, kept, dispose, callbacks: () => callbacks! };
+  return { transport, store, media, rings, kept, titles, dispose, callbacks: () => callbacks! };
 }
 
 const flush = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -112,10 +114,13 @@ describe('controller', () => {
   });
 
   it('plays the ring tone on ring events and stops it for calls that no longer ring', () => {
-    const { transport, rings, kept } = setup();
+    const { transport, rings, kept, titles } = setup();
     transport.emit({ type: 'ring', payload: { callId: 'in1', ringing: true } });
-    transport.emit({ type: 'snapshot', payload: makeSnapshot({ calls: [makeCall({ id: 'in1', direction: 'inbound', state: 'connected' })] }) });
+    transport.emit({ type: 'snapshot', payload: makeSnapshot({ calls: [makeCall({ id: 'in1', direction: 'inbound', state: 'ringing' })] }) });
+    expect(titles.at(-1)).toBe('Incoming call: 2000 — Agent Softphone');
+    transport.emit({ type: 'snapshot', payload: makeSnapshot({ seq: 2, calls: [makeCall({ id: 'in1', direction: 'inbound', state: 'connected' })] }) });
     expect(rings).toEqual([['in1', true]]);
+    expect(titles.at(-1)).toBe('Agent Softphone');
     expect(kept.at(-1)).toEqual([]);
   });
 

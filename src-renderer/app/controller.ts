@@ -6,7 +6,7 @@ import type { Services } from '../store/services';
 import type { DeviceInfoLike, DeviceNames } from '../store/devices-slice';
 import type { RingPlayer } from '../features/devices/sound';
 import { describeMediaError, noticeText } from '../features/devices/describe-media-error';
-import { isInboundRinging } from '../features/calls/call-labels';
+import { isInboundRinging, remotePartyName } from '../features/calls/call-labels';
 import type { RtcConnectionState } from '../../shared/types';
 import type { AudioProcessing, CreateMedia, MediaPort } from './media-port';
 
@@ -23,9 +23,11 @@ export interface ControllerDeps {
   createMedia: CreateMedia;
   ringer: RingPlayer;
   mediaDevices?: MediaDevicesLike;
+  /** Window title: shows a ringing call in the taskbar even when the window is behind others. */
+  setTitle?: (title: string) => void;
 }
 
-export function startController({ client, store, services, createMedia, ringer, mediaDevices }: ControllerDeps): () => void {
+export function startController({ client, store, services, createMedia, ringer, mediaDevices, setTitle }: ControllerDeps): () => void {
   const state = () => store.getState();
   const subs: Array<() => void> = [];
   let media: MediaPort | null = null;
@@ -122,7 +124,9 @@ export function startController({ client, store, services, createMedia, ringer, 
       state().applySnapshot(snapshot);
       const devices = snapshot.profile.values?.['devices'];
       if (typeof devices === 'object' && devices !== null) state().seedRememberedDevices(devices as DeviceNames);
-      ringer.keepOnly(snapshot.calls.filter(isInboundRinging).map((c) => c.id));
+      const ringing = snapshot.calls.filter(isInboundRinging);
+      ringer.keepOnly(ringing.map((c) => c.id));
+      setTitle?.(ringing[0] ? `Incoming call: ${remotePartyName(ringing[0].remote)} — Agent Softphone` : 'Agent Softphone');
       const rtcWentIdle = lastRtc !== null && lastRtc !== 'idle' && snapshot.rtc === 'idle';
       lastRtc = snapshot.rtc;
       if (!media) void startMedia();
