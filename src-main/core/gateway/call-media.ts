@@ -259,8 +259,9 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     const slot = this.#slot;
     if (!this.#relaying || !slot) return;
     const out = this.#toRenderer.map(rtp.ssrc, rtp.sequenceNumber, rtp.timestamp);
-    if (isEvent) slot.sendTelephoneEvent({ marker: rtp.marker, ...out }, Buffer.from(rtp.payload));
-    else slot.sendAudio({ marker: rtp.marker, ...out }, Buffer.from(rtp.payload));
+    // rtp.payload is a view into a datagram buffer Node never reuses: no copy needed.
+    if (isEvent) slot.sendTelephoneEvent({ marker: rtp.marker, ...out }, rtp.payload);
+    else slot.sendAudio({ marker: rtp.marker, ...out }, rtp.payload);
     this.#markFirst('fromSip');
   }
 

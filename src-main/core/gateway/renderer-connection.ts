@@ -131,6 +131,8 @@ const FINGERPRINT = /^a=fingerprint:(.+)$/m;
 const ICE_UFRAG = /^a=ice-ufrag:(.+)$/m;
 /** No SDP step may wedge signalling for good (a stuck werift promise would block every later call). */
 const TASK_TIMEOUT_MS = 10_000;
+/** An offer the renderer never answers (lost on a signalling reconnect) is withdrawn and sent again. */
+const ANSWER_TIMEOUT_MS = 5_000;
 
 /** Identifies one renderer peer connection: its DTLS fingerprint and ICE credentials. A renderer ICE restart also counts as new (calls survive it). */
 function sessionKey(sdp: string): string | undefined {
@@ -161,13 +163,20 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
   /** All SDP operations run one after another. */
   #chain: Promise<void> = Promise.resolve();
   #offerInFlight = false;
+  #answerTimer: NodeJS.Timeout | undefined;
   #dirty = false;
   #disposed = false;
   /** Owners that asked for a slot, with what they asked for (survives a renderer reconnect). */
   readonly #requests = new Map<SlotOwner, SlotRequest>();
 
-  constructor(private readonly log: Logger) {
+  readonly #answerTimeoutMs: number;
+
+  constructor(
+    private readonly log: Logger,
+    opts: { answerTimeoutMs?: number } = {},
+  ) {
     super();
+    this.#answerTimeoutMs = opts.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
     // werift makes its DTLS certificate (one per process) lazily on the first offer/answer,
     // which would add ~0.3 s to the renderer's first connection: make it now, while idle.
     void RTCDtlsTransport.SetupCertificate().catch((error: unknown) => log.warn('DTLS certificate setup failed', error));
@@ -277,6 +286,7 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
     for (const slot of this.#slots) slot.dispose();
     this.#slots = [];
     this.#offerInFlight = false;
+    clearTimeout(this.#answerTimer);
     if (!pc) return;
     // werift's close() can wait a long time when the browser side is already gone (DTLS close
     // toward a dead peer): never let it hold up the next renderer offer.
@@ -306,6 +316,7 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
       this.log.info('renegotiation glare: rolling back our offer, answering the renderer');
       await pc.setLocalDescription({ type: 'rollback' });
       this.#offerInFlight = false;
+      clearTimeout(this.#answerTimer);
       this.#dirty = true;
     }
     try {
@@ -350,12 +361,14 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
       await pc.setRemoteDescription({ type: 'answer', sdp });
     } catch (error) {
       this.#offerInFlight = false;
+      clearTimeout(this.#answerTimer);
       // Our offer is stuck: roll back so the next change can try again.
       await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
       for (const slot of this.#slots) slot.owner?.onRendererLost(`renderer answer rejected: ${(error as Error).message}`);
       throw new RendererNegotiationError(`renderer answer rejected: ${(error as Error).message}`);
     }
     this.#offerInFlight = false;
+    clearTimeout(this.#answerTimer);
     this.#afterNegotiation();
     if (this.#dirty) this.#scheduleNegotiation();
   }
@@ -404,7 +417,21 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     this.#offerInFlight = true;
+    clearTimeout(this.#answerTimer);
+    this.#answerTimer = setTimeout(() => this.#onAnswerTimeout(pc), this.#answerTimeoutMs);
+    this.#answerTimer.unref();
     this.emit('description', { type: 'offer', sdp: keepLoopbackCandidates(pc.localDescription?.sdp ?? offer.sdp) });
+  }
+
+  #onAnswerTimeout(pc: RTCPeerConnection): void {
+    void this.#enqueue(async () => {
+      if (pc !== this.#pc || !this.#offerInFlight || pc.signalingState !== 'have-local-offer') return;
+      this.log.warn('the renderer did not answer our offer: offering again');
+      await pc.setLocalDescription({ type: 'rollback' });
+      this.#offerInFlight = false;
+      this.#dirty = true;
+      await this.#offerIfNeeded();
+    }).catch((error: unknown) => this.log.warn('re-offer failed', error));
   }
 
   /** After a completed offer/answer: record what each slot negotiated and tell owners that are ready. */
