@@ -48,6 +48,8 @@ export interface IpcAdapter {
    * apart; they are answered here and never reach the renderer.
    */
   command(type: CommandType, payload: unknown): Promise<ShellCommandResult>;
+  /** A toast from the shell itself (hotkey taken, update ready...), queued like core events. */
+  notice(level: 'info' | 'warning' | 'error', message: string): void;
   dispose(): void;
 }
 
@@ -165,6 +167,9 @@ export function createIpcAdapter(options: IpcAdapterOptions): IpcAdapter {
       return ready;
     },
     queued: () => queue.length,
+    notice(level, message) {
+      send({ type: 'notice', payload: { level, message } }, generation);
+    },
     command(type, payload) {
       const id = nextShellId--;
       let command;

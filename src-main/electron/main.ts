@@ -172,6 +172,13 @@ async function main(): Promise<void> {
     );
   };
 
+  // Shell notices before the IPC adapter exists (hotkeys applied at start) wait for it.
+  const earlyNotices: Array<['info' | 'warning' | 'error', string]> = [];
+  const notice = (level: 'info' | 'warning' | 'error', message: string): void => {
+    if (adapter) adapter.notice(level, message);
+    else earlyNotices.push([level, message]);
+  };
+
   const showWindow = (): void => {
     if (window && !window.isDestroyed()) bringToFront(window);
   };
@@ -271,13 +278,20 @@ async function main(): Promise<void> {
     if (changed.includes('hotkeys')) {
       hotkeys?.dispose();
       const { bindings, errors } = resolveHotkeys(next.hotkeys);
-      for (const e of errors) log.warn(`hotkey not used: ${e.message}`);
+      for (const e of errors) {
+        log.warn(`hotkey not used: ${e.message}`);
+        notice('warning', `Hotkey not used: ${e.message}. Fix it in Settings.`);
+      }
       const registered = registerHotkeys(globalShortcut, bindings, {
         answer: () => void core?.answerRinging().catch((err: unknown) => log.warn('answer hotkey failed', err)),
         hangup: () => void core?.hangupActive().catch((err: unknown) => log.warn('hang up hotkey failed', err)),
         mute: () => void core?.toggleMute().catch((err: unknown) => log.warn('mute hotkey failed', err)),
       });
-      for (const f of registered.failed) log.warn(`hotkey ${f.accelerator} (${f.action}) is taken by another application; choose another in Settings`);
+      for (const f of registered.failed) {
+        const message = `The hotkey ${f.accelerator} (${f.action === 'hangup' ? 'hang up' : f.action}) is used by another application; choose another one in Settings.`;
+        log.warn(message);
+        notice('warning', message);
+      }
       hotkeys = registered;
     }
     if (changed.includes('startAtLogin') && app.isPackaged) {
@@ -360,6 +374,7 @@ async function main(): Promise<void> {
     logger: log.child('ipc'),
   });
 
+  for (const [level, message] of earlyNotices.splice(0)) adapter.notice(level, message);
   for (const link of pendingLinks.splice(0)) dialLink(link);
 
   app.on('activate', showWindow);

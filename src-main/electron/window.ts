@@ -16,7 +16,7 @@ import {
 
 /** Must run before app 'ready': app:// is a standard, secure origin (getUserMedia needs one). */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true, codeCache: true } }]);
 }
 
 /** Serves the renderer build with the CSP header; denies everything outside it. */

@@ -166,3 +166,13 @@ describe('shell commands on the renderer session', () => {
     expect(await adapter.command('call.answer', { callId: '' })).toMatchObject({ ok: false, error: expect.stringContaining('invalid call.answer') });
   });
 });
+
+describe('shell notices', () => {
+  it('queues a shell notice until the renderer is ready, then shows it like a core notice', () => {
+    const { delivered, send, adapter } = setup();
+    adapter.notice('warning', 'The hotkey Control+Shift+H (hang up) is used by another application; choose another one in Settings.');
+    expect(delivered).toEqual([]);
+    send('hello', { id: 1, payload: { protocol: 1 } });
+    expect(delivered[0]).toEqual({ type: 'notice', payload: { level: 'warning', message: expect.stringContaining('Control+Shift+H') } });
+  });
+});
