@@ -149,6 +149,9 @@ describe('call controls send the right commands', () => {
     await user.click(within(group).getByRole('button', { name: 'Keypad' }));
     for (const d of ['1', '5', '*', '#', '0']) await user.click(within(group).getByRole('button', { name: d }));
     expect(commands.ofType('call.dtmf')).toEqual(['1', '5', '*', '#', '0'].map((digits) => ({ callId: 'c1', digits })));
+    // With focus on the keypad, typed digits go out too.
+    await user.keyboard('9');
+    expect(commands.ofType('call.dtmf').at(-1)).toEqual({ callId: 'c1', digits: '9' });
   });
 
   it('Transfer asks for a number and sends call.transfer', async () => {
