@@ -64,7 +64,10 @@ function parseFlags(argv: readonly string[]): Flags {
   return flags;
 }
 
+const APP_USER_MODEL_ID = 'com.agentsoftphone.desktop'; // = appId in electron-builder.yml
 const flags = parseFlags(process.argv);
+// Windows shows toasts (incoming call) only for an app id that matches the installer's shortcut.
+if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 // A separate profile directory per agent on shared machines (and per test run): set before
 // the single-instance lock, which is per userData directory.
 if (process.env.SOFTPHONE_USER_DATA) app.setPath('userData', process.env.SOFTPHONE_USER_DATA);

@@ -45,6 +45,11 @@ describe('electron-builder.yml', () => {
     expect(config.publish[0].provider).toBe('generic');
   });
 
+  it('hardens the packaged binary with fuses and keeps the Windows app id in sync with main.ts', () => {
+    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true, enableEmbeddedAsarIntegrityValidation: true });
+    expect(readFileSync(join(root, 'src-main/electron/main.ts'), 'utf8')).toContain(`APP_USER_MODEL_ID = '${config.appId}'`);
+  });
+
   it('asks for the microphone on macOS with a reason and the audio-input entitlement', () => {
     expect(config.mac.extendInfo.NSMicrophoneUsageDescription).toMatch(/microphone/);
     expect(config.mac.hardenedRuntime).toBe(true);
