@@ -18,7 +18,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, globalShortcut, ipcMain, Menu, Notification, safeStorage, shell, Tray, utilityProcess, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, Notification, safeStorage, shell, Tray, utilityProcess, type UtilityProcess } from 'electron';
 import electronUpdater from 'electron-updater';
 import { findDialLinkInArgs, parseDialLink, type DialTarget } from '../../shared/dial-target';
 import type { CommandType } from '../../shared/protocol';
@@ -82,7 +82,9 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   void main().catch((err: unknown) => {
     log.error('startup failed', err);
-    process.stderr.write(`Agent Softphone could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Agent Softphone could not start: ${message}\n`);
+    dialog.showErrorBox('Agent Softphone could not start', `${message}\n\nThe log files are in ${app.getPath('userData')}/logs. Send them to your IT team.`);
     app.exit(1);
   });
 }

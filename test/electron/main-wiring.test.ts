@@ -164,6 +164,7 @@ vi.mock('electron', async () => {
     ipcMain,
     utilityProcess,
     Menu: { setApplicationMenu: () => {}, buildFromTemplate: (t: unknown) => t },
+    dialog: { showErrorBox: () => {} },
     globalShortcut: {
       register: (a: string, cb: () => void) => (h.shortcuts.set(a, cb), true),
       unregister: (a: string) => void h.shortcuts.delete(a),
