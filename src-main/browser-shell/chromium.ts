@@ -13,6 +13,8 @@ export function chromiumArgs(url: string, dataDir: string, extra: readonly strin
     '--allow-loopback-in-peer-connection',
     '--no-first-run',
     '--no-default-browser-check',
+    // Chromium refuses to start as root unless its sandbox is off (root desktops, containers).
+    ...(typeof process.getuid === 'function' && process.getuid() === 0 ? ['--no-sandbox'] : []),
     ...extra,
   ];
 }

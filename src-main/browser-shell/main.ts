@@ -1,6 +1,7 @@
 // The app without Electron: the core runs in this Node process, the UI in a Chromium app
 // window that loads the built renderer from 127.0.0.1 and talks to the core over a
 // token-guarded WebSocket. Prints exactly one line on stdout: `UI ready: <url>`.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -177,6 +178,7 @@ async function main(args: ShellArgs): Promise<void> {
   process.stdout.write(`UI ready: ${url}\n`);
 
   let stopping = false;
+  let chromium: ChildProcess | undefined;
   const shutdown = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
@@ -188,6 +190,8 @@ async function main(args: ShellArgs): Promise<void> {
       log.error('shutdown was not clean', err);
     }
     removeLock();
+    // The app window belongs to the app: it closes with it.
+    if (chromium && chromium.exitCode === null) chromium.kill('SIGTERM');
     server.close();
     server.closeAllConnections();
     process.exit(0);
@@ -202,7 +206,7 @@ async function main(args: ShellArgs): Promise<void> {
   if (args.dial) dialWhenRegistered(core, args.dial.target, log);
 
   if (args.open) {
-    const chromium = launchChromium(url, dataDir);
+    chromium = launchChromium(url, dataDir);
     if (!chromium) {
       process.stderr.write(`Chromium was not found at /usr/bin/chromium. Open this address in Chromium or Chrome instead:\n  ${url}\n`);
     } else {
@@ -210,8 +214,17 @@ async function main(args: ShellArgs): Promise<void> {
         log.error('Chromium could not start', err);
         process.stderr.write(`Chromium could not start (${err.message}). Open this address in Chromium or Chrome instead:\n  ${url}\n`);
       });
-      // Closing the app window quits the app, like closing any desktop app.
-      chromium.on('exit', (code) => void shutdown(`Chromium window closed (${code})`));
+      chromium.on('exit', (code, signal) => {
+        if (stopping) return;
+        // Closing the app window quits the app, like closing any desktop app. A crash or a
+        // failed start does not: calls keep running and the agent can reopen the address.
+        if (code === 0) {
+          void shutdown('Chromium window closed');
+          return;
+        }
+        log.warn(`Chromium exited (${code ?? signal}); the app keeps running`);
+        process.stderr.write(`Chromium exited unexpectedly (${code ?? signal}). The app keeps running; open this address in Chromium or Chrome:\n  ${url}\n`);
+      });
     }
   }
 }
