@@ -132,7 +132,22 @@ describe('UDP transport on the wire', () => {
 });
 
 describe('robustness against a hostile far end', () => {
-  it('survives the SIPp malformed scenario and more, and keeps answering', async () => {
+  it('survives the SIPp malformed scenario sent by its proxy and still answers OPTIONS', async () => {
+    const { startSipp } = await import('../../e2e/peers');
+    const proxy = await startSipp('registrar-malformed', { service: '1001', timeoutMs: 30_000 });
+    try {
+      agent = makeAccount(profileFor({ proxy: `sip:127.0.0.1:${proxy.localPort};transport=udp` }));
+      await agent.account.start();
+      expect(agent.account.registration.state).toBe('registered');
+      const result = await proxy.done;
+      expect(result.code, result.output).toBe(0);
+      expect(agent.account.registration.state).toBe('registered');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('survives malformed SDP, stray responses and BYEs, ignores SIP not from its proxy, and keeps answering', async () => {
     autoRegister(peer);
     agent = makeAccount(profileFor({ proxy: peer.uri }));
     await agent.account.start();
@@ -147,13 +162,24 @@ describe('robustness against a hostile far end', () => {
     const strayBye = inviteFromPeer(to, { callId: 'nodialog', branch: 'z9hG4bKnod', body: '' }).replace(/^INVITE/, 'BYE').replace('CSeq: 1 INVITE', 'CSeq: 1 BYE').replace('To: <sip:1001@testbed.local>', 'To: <sip:1001@testbed.local>;tag=nope');
     peer.send(strayBye, to);
     expect((await peer.waitFor((m) => m.header('Call-ID') === 'nodialog' && m.status !== undefined)).status).toBe(481);
-    const { startSipp } = await import('../../e2e/peers');
-    const sipp = await startSipp('malformed', { remote: `127.0.0.1:${to.port}`, service: '1001' });
+    // Only the proxy is listened to: an INVITE from anywhere else rings nobody and gets nothing.
+    const stranger = await RawSipPeer.start();
     try {
-      const result = await sipp.done;
-      expect(result.code, result.output).toBe(0);
+      stranger.send(inviteFromPeer(to, { callId: 'scanner', branch: 'z9hG4bKscan', body: sdpOffer(30000) }), to);
+      stranger.send(
+        [`OPTIONS sip:1001@127.0.0.1:${to.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${stranger.port};branch=z9hG4bKscan2`, 'From: <sip:scan@127.0.0.1>;tag=s', 'To: <sip:1001@127.0.0.1>', 'Call-ID: scan2', 'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n'),
+        to,
+      );
+      // The proxy's own OPTIONS, sent after the stranger's, is answered: so the stranger's were seen and dropped.
+      peer.send(
+        [`OPTIONS sip:1001@127.0.0.1:${to.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKopt9`, 'From: <sip:proxy@127.0.0.1>;tag=p', 'To: <sip:1001@127.0.0.1>', 'Call-ID: opt9', 'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n'),
+        to,
+      );
+      await peer.waitFor((m) => m.header('Call-ID') === 'opt9' && m.status !== undefined);
+      expect(stranger.received).toHaveLength(0);
+      expect(peer.count((m) => m.header('Call-ID') === 'scanner' || m.header('Call-ID') === 'scan2')).toBe(0);
     } finally {
-      await sipp.stop();
+      stranger.close();
     }
     expect(rang).toBe(0);
     expect(agent.account.registration.state).toBe('registered');

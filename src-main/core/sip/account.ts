@@ -58,6 +58,10 @@ interface ResolvedSettings {
 }
 
 const DEFAULT_EXPIRES = 600;
+/** How long stop() waits for sip.js's own graceful shutdown after our un-REGISTER. */
+const STOP_GRACE_MS = 2000;
+/** How long stop() waits for the registrar to confirm the un-REGISTER. */
+const UNREGISTER_WAIT_MS = 3000;
 
 async function resolveSettings(options: SipAccountOptions): Promise<ResolvedSettings> {
   const sip = options.profile.sip;
@@ -351,10 +355,10 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       await call.hangup().catch((error: unknown) => this.#log.warn(`hanging up ${call.id} on stop failed`, error));
     }
     const registerer = this.#registerer;
-    if (registerer) await this.#registererIdle(registerer, 5000);
+    if (registerer) await this.#registererIdle(registerer, UNREGISTER_WAIT_MS);
     if (registerer && registerer.state === RegistererState.Registered) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 5000);
+        const timer = setTimeout(resolve, UNREGISTER_WAIT_MS);
         const done = (): void => {
           clearTimeout(timer);
           resolve();
@@ -373,11 +377,21 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     this.#ua = undefined;
     this.#registerer = undefined;
     if (!ua) return;
-    try {
-      await ua.stop();
-    } catch (error) {
-      this.#log.warn('stopping the SIP user agent failed', error);
+    // sip.js's graceful stop waits for any outstanding REGISTER (up to Timer F, 32 s) when the
+    // registrar is gone: bound it, then close the transport and core ourselves.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stopped = ua.stop().then(
+      () => true,
+      (error: unknown) => {
+        this.#log.warn('stopping the SIP user agent failed', error);
+        return false;
+      },
+    );
+    const inTime = await Promise.race([stopped, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STOP_GRACE_MS)))]);
+    clearTimeout(timer);
+    if (!inTime) {
       await ua.transport.dispose().catch(() => undefined);
+      ua.userAgentCore.dispose();
     }
   }
 

@@ -34,6 +34,7 @@ export class UdpTransport extends NodeTransportBase {
   readonly #engine: RetransmissionEngine;
   readonly #port: number;
   #closed = false;
+  #dropped = 0;
   /** Where each request (branch + method) came from, to send its responses back there. */
   readonly #requestSources = new Map<string, { host: string; port: number }>();
 
@@ -132,7 +133,13 @@ export class UdpTransport extends NodeTransportBase {
     // Keepalives (CRLF) and empty datagrams carry nothing for sip.js.
     if (!text.trim()) return;
     if (rinfo.address !== this.options.remote.host || rinfo.port !== this.options.remote.port) {
-      this.log.debug(`SIP message from ${rinfo.address}:${rinfo.port}, not from the outbound proxy`);
+      // One flow: everything legitimate comes through the proxy. Anything else (SIP scanners
+      // ringing agents directly, stray peers) is dropped.
+      this.#dropped++;
+      if (this.#dropped <= 10 || this.#dropped % 100 === 0) {
+        this.log.info(`ignoring SIP from ${rinfo.address}:${rinfo.port}: not the outbound proxy (${this.#dropped} so far)`);
+      }
+      return;
     }
     this.deliverIncoming(text, (info) => {
       if (info.kind === 'request' && info.method !== 'ACK') this.#rememberSource(`${info.branch} ${info.method}`, rinfo);
