@@ -27,6 +27,7 @@ const h = vi.hoisted(() => ({
   shownItems: [] as string[],
   exited: [] as number[],
   installs: 0,
+  children: [] as EventEmitter[],
 }));
 
 vi.mock('electron', async () => {
@@ -144,6 +145,7 @@ vi.mock('electron', async () => {
       const toHost = new Set<(m: MainToHost) => void>();
       child.postMessage = (m) => queueMicrotask(() => toHost.forEach((l) => l(structuredClone(m))));
       child.kill = () => {};
+      h.children.push(child);
       const core = new FakeCore();
       h.cores.push(core);
       serveCoreHost(
@@ -199,7 +201,7 @@ vi.mock('electron-updater', () => {
   return { default: { autoUpdater: updater } };
 });
 
-const core = (): FakeCore => h.cores[0] as FakeCore;
+const core = (): FakeCore => h.cores.at(-1) as FakeCore;
 const win = () => h.windows[0]!;
 const fromWindow = () => ({ sender: { id: win().webContents.id }, senderFrame: { url: 'app://softphone/index.html', parent: null } });
 
@@ -299,6 +301,20 @@ describe('Electron main process (fake electron module)', () => {
     expect(h.installs).toBe(0);
     core().publish({ ...core().current, calls: [call({ id: 'c-up', state: 'ended' })] });
     await vi.waitFor(() => expect(h.installs).toBe(1));
+  });
+
+  it('restarts a crashed call engine, tells the agent, and reconnects the window', async () => {
+    const reloads = vi.fn();
+    win().webContents.reload = reloads;
+    h.children[0]!.emit('exit', 134);
+    await vi.waitFor(() => expect(h.forks).toHaveLength(2));
+    expect(h.notifications.some((n) => n.options.title === 'Agent Softphone restarted its call engine')).toBe(true);
+    await vi.waitFor(() => expect(reloads).toHaveBeenCalled());
+    // The reloaded page says hello on a session of the new core.
+    h.ipcMain.emit(`${IPC_COMMAND_PREFIX}hello`, fromWindow(), { id: 1, payload: { protocol: 1 } });
+    await vi.waitFor(() => expect(core().handled.some((x) => (x.raw as { type: string }).type === 'hello')).toBe(true));
+    for (const l of h.appListeners.get('second-instance') ?? []) l({}, ['/opt/agent-softphone', 'callto:4000'], '/');
+    await vi.waitFor(() => expect(core().methods).toContain('dial:4000'));
   });
 
   it('disposes the core when quitting', async () => {
