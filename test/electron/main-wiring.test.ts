@@ -201,6 +201,8 @@ vi.mock('electron-updater', () => {
   return { default: { autoUpdater: updater } };
 });
 
+// Everything here is event-driven; the generous bound only matters on a machine under load.
+const waitFor = <T>(check: () => T): Promise<T> => vi.waitFor(check, { timeout: 10_000, interval: 5 });
 const core = (): FakeCore => h.cores.at(-1) as FakeCore;
 const win = () => h.windows[0]!;
 const fromWindow = () => ({ sender: { id: win().webContents.id }, senderFrame: { url: 'app://softphone/index.html', parent: null } });
@@ -209,7 +211,7 @@ beforeAll(async () => {
   h.userData = mkdtempSync(join(tmpdir(), 'electron-main-'));
   process.argv = ['electron', '.', 'sip:2000@pbx.example.com'];
   await import('../../src-main/electron/main');
-  await vi.waitFor(() => expect(h.ipcMain.listenerCount(`${IPC_COMMAND_PREFIX}hello`)).toBe(1));
+  await waitFor(() => expect(h.ipcMain.listenerCount(`${IPC_COMMAND_PREFIX}hello`)).toBe(1));
 });
 
 afterAll(() => {
@@ -253,10 +255,10 @@ describe('Electron main process (fake electron module)', () => {
   it('relays the protocol over IPC between the window and the core process', async () => {
     for (const type of Object.keys(commandSchemas)) expect(h.ipcMain.listenerCount(`${IPC_COMMAND_PREFIX}${type}`)).toBe(1);
     h.ipcMain.emit(`${IPC_COMMAND_PREFIX}hello`, fromWindow(), { id: 1, payload: { protocol: 1 } });
-    await vi.waitFor(() => expect(win().webContents.sent.some(([c, e]: [string, { type: string }]) => c === IPC_EVENT_CHANNEL && e.type === 'snapshot')).toBe(true));
+    await waitFor(() => expect(win().webContents.sent.some(([c, e]: [string, { type: string }]) => c === IPC_EVENT_CHANNEL && e.type === 'snapshot')).toBe(true));
     h.ipcMain.emit(`${IPC_COMMAND_PREFIX}call.dial`, { sender: { id: 999 }, senderFrame: { url: 'app://softphone/index.html', parent: null } }, { id: 2, payload: { target: '1' } });
     h.ipcMain.emit(`${IPC_COMMAND_PREFIX}call.dial`, fromWindow(), { id: 3, payload: { target: '3000' } });
-    await vi.waitFor(() => expect(core().handled.some((x) => (x.raw as { id: number }).id === 3)).toBe(true));
+    await waitFor(() => expect(core().handled.some((x) => (x.raw as { id: number }).id === 3)).toBe(true));
     expect(core().handled.some((x) => (x.raw as { id: number }).id === 2)).toBe(false);
   });
 
@@ -266,7 +268,7 @@ describe('Electron main process (fake electron module)', () => {
     expect(tray.tooltip).toBe('Agent Softphone — Registered · Ready');
     const lunch = (tray.menu as Array<{ label?: string; submenu?: Array<{ label: string; click(): void }> }>).find((i) => i.submenu)!.submenu!.find((i) => i.label === 'Lunch')!;
     lunch.click();
-    await vi.waitFor(() => expect(core().handled.some((x) => (x.raw as { type: string }).type === 'agent.setState')).toBe(true));
+    await waitFor(() => expect(core().handled.some((x) => (x.raw as { type: string }).type === 'agent.setState')).toBe(true));
     const sent = core().handled.find((x) => (x.raw as { type: string }).type === 'agent.setState')!.raw as { id: number; payload: unknown };
     expect(sent.id).toBeLessThan(0);
     expect(sent.payload).toEqual({ state: 'not-ready', reason: 'Lunch' });
@@ -275,19 +277,19 @@ describe('Electron main process (fake electron module)', () => {
   it('on an incoming call: notification, window to the front, hotkeys answer', async () => {
     const shownBefore = win().shown;
     core().ring(call({ id: 'in-7' }));
-    await vi.waitFor(() => expect(h.notifications.some((n) => n.options.body === 'Alice (2000)')).toBe(true));
+    await waitFor(() => expect(h.notifications.some((n) => n.options.body === 'Alice (2000)')).toBe(true));
     expect(win().shown).toBeGreaterThan(shownBefore);
-    await vi.waitFor(() => expect(h.trays[0]!.images.at(-1)).toMatch(/ringing\.png$/));
+    await waitFor(() => expect(h.trays[0]!.images.at(-1)).toMatch(/ringing\.png$/));
     h.shortcuts.get('CommandOrControl+Shift+A')!();
     h.shortcuts.get('CommandOrControl+Shift+M')!();
-    await vi.waitFor(() => expect(core().methods).toEqual(expect.arrayContaining(['answerRinging', 'toggleMute'])));
+    await waitFor(() => expect(core().methods).toEqual(expect.arrayContaining(['answerRinging', 'toggleMute'])));
     core().publish({ ...core().current, calls: [call({ id: 'in-7', state: 'connected' })] });
-    await vi.waitFor(() => expect(h.notifications.find((n) => n.options.body === 'Alice (2000)')!.closed).toBe(true));
+    await waitFor(() => expect(h.notifications.find((n) => n.options.body === 'Alice (2000)')!.closed).toBe(true));
   });
 
   it('dials a tel: link from a second instance in the running one', async () => {
     for (const l of h.appListeners.get('second-instance') ?? []) l({}, ['/opt/agent-softphone', '--hidden', 'tel:+1-555-0100'], '/');
-    await vi.waitFor(() => expect(core().methods).toContain('dial:+15550100'));
+    await waitFor(() => expect(core().methods).toContain('dial:+15550100'));
   });
 
   it('offers "Restart to update" once downloaded and installs only when no call is up', async () => {
@@ -296,25 +298,25 @@ describe('Electron main process (fake electron module)', () => {
     updater.emit('update-downloaded', { version: '9.9.9' });
     expect(h.notifications.some((n) => String(n.options.title).includes('9.9.9'))).toBe(true);
     const item = () => (h.trays[0]!.menu as Array<{ label?: string; enabled?: boolean; click?: () => void }>).find((i) => i.label?.includes('9.9.9'))!;
-    await vi.waitFor(() => expect(item().label).toBe('Update 9.9.9 installs when the call ends'));
+    await waitFor(() => expect(item().label).toBe('Update 9.9.9 installs when the call ends'));
     item().click!();
     expect(h.installs).toBe(0);
     core().publish({ ...core().current, calls: [call({ id: 'c-up', state: 'ended' })] });
-    await vi.waitFor(() => expect(h.installs).toBe(1));
+    await waitFor(() => expect(h.installs).toBe(1));
   });
 
   it('restarts a crashed call engine, tells the agent, and reconnects the window', async () => {
     const reloads = vi.fn();
     win().webContents.reload = reloads;
     h.children[0]!.emit('exit', 134);
-    await vi.waitFor(() => expect(h.forks).toHaveLength(2));
+    await waitFor(() => expect(h.forks).toHaveLength(2));
     expect(h.notifications.some((n) => n.options.title === 'Agent Softphone restarted its call engine')).toBe(true);
-    await vi.waitFor(() => expect(reloads).toHaveBeenCalled());
+    await waitFor(() => expect(reloads).toHaveBeenCalled());
     // The reloaded page says hello on a session of the new core.
     h.ipcMain.emit(`${IPC_COMMAND_PREFIX}hello`, fromWindow(), { id: 1, payload: { protocol: 1 } });
-    await vi.waitFor(() => expect(core().handled.some((x) => (x.raw as { type: string }).type === 'hello')).toBe(true));
+    await waitFor(() => expect(core().handled.some((x) => (x.raw as { type: string }).type === 'hello')).toBe(true));
     for (const l of h.appListeners.get('second-instance') ?? []) l({}, ['/opt/agent-softphone', 'callto:4000'], '/');
-    await vi.waitFor(() => expect(core().methods).toContain('dial:4000'));
+    await waitFor(() => expect(core().methods).toContain('dial:4000'));
   });
 
   it('disposes the core when quitting', async () => {
@@ -322,7 +324,7 @@ describe('Electron main process (fake electron module)', () => {
     app.quit();
     // The first quit is held until the core has unregistered; then the app quits for real.
     expect(h.exited).toEqual([]);
-    await vi.waitFor(() => expect(h.exited).toEqual([0]));
+    await waitFor(() => expect(h.exited).toEqual([0]));
     expect(core().methods.at(-1)).toBe('dispose');
     expect(h.shortcuts.size).toBe(0);
   });
