@@ -125,7 +125,8 @@ async function main(): Promise<void> {
   });
 
   await app.whenReady();
-  Menu.setApplicationMenu(null);
+  // No menu bar on Windows/Linux; macOS needs the app and Edit menus or Cmd+V into the dial box stops working.
+  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]) : null);
   installSessionPolicies(log.child('security'));
   serveRenderer(join(app.getAppPath(), 'dist', 'renderer'), log.child('protocol'));
 

@@ -176,3 +176,14 @@ describe('shell notices', () => {
     expect(delivered[0]).toEqual({ type: 'notice', payload: { level: 'warning', message: expect.stringContaining('Control+Shift+H') } });
   });
 });
+
+describe('bridge contract with the renderer', () => {
+  it('the preload bridge has the type the renderer signaling client expects', () => {
+    type RendererBridge = import('../../src-renderer/signaling/transport').SoftphoneBridge;
+    const ipc: IpcRendererLike = { send: () => {}, on: () => {}, removeListener: () => {} };
+    // Compile-time check (tsc in npm test): assignable both ways.
+    const asRenderer: RendererBridge = createSoftphoneBridge(ipc, Object.keys(commandSchemas) as never);
+    const back: ReturnType<typeof createSoftphoneBridge> = asRenderer;
+    expect(typeof back.onEvent).toBe('function');
+  });
+});
