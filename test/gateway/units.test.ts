@@ -230,3 +230,18 @@ describe('codec mapping', () => {
     expect(keepLoopbackCandidates(sdp)).toBe(['a=candidate:2 1 udp 1 127.0.0.1 5001 typ host', 'a=mid:0'].join('\r\n'));
   });
 });
+
+describe('parsers on random bytes', () => {
+  it('never throw on garbage (bounded fuzz, seeded)', () => {
+    let seed = 12345;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < 5000; i++) {
+      const len = Math.floor(rand() * 64);
+      const buf = Buffer.alloc(len);
+      for (let j = 0; j < len; j++) buf[j] = Math.floor(rand() * 256);
+      if (len > 0 && rand() < 0.5) buf[0] = (buf[0]! & 0x3f) | 0x80; // often look like v2
+      expect(() => parseRtp(buf)).not.toThrow();
+      expect(() => parseRtcp(buf)).not.toThrow();
+    }
+  });
+});
