@@ -201,8 +201,8 @@ describe('CallManager', () => {
     expect(only(r.manager).state).toBe('held');
     await r.manager.hold(id, false);
     expect(only(r.manager).state).toBe('connected');
-    sipCall.failHold = new Error('488 Not Acceptable Here');
-    await expect(r.manager.hold(id, true)).rejects.toThrow(/Hold failed: 488/);
+    sipCall.failHold = new Error('Hold failed: 488 Not Acceptable Here');
+    await expect(r.manager.hold(id, true)).rejects.toThrow(/^Hold failed: 488 Not Acceptable Here\. Try again\.$/);
     expect(only(r.manager).state).toBe('connected');
     expect(sipCall.calls).toEqual(['hold true', 'hold false', 'hold true']);
   });
@@ -246,8 +246,8 @@ describe('CallManager', () => {
     const id = await r.manager.dial('1010');
     const sipCall: FakeSipCall = r.sip.dialed[0]!;
     sipCall.accept();
-    sipCall.failTransfer = new Error('REFER rejected with 403');
-    await expect(r.manager.transfer(id, '1011')).rejects.toThrow(/caller is still on the line/);
+    sipCall.failTransfer = new Error('Transfer failed: 403 Forbidden');
+    await expect(r.manager.transfer(id, '1011')).rejects.toThrow(/^Transfer to 1011 failed: 403 Forbidden\. The caller is still on the line\.$/);
     expect(only(r.manager).state).toBe('connected');
   });
 

@@ -202,7 +202,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     try {
       await sip.answer();
     } catch (err) {
-      this.#end(call, { by: 'error', reason: `Answer failed: ${errorText(err)}` }, { notify: false });
+      this.#end(call, { by: 'error', reason: failure('Answer failed', err) }, { notify: false });
       throw new CallCommandError(`Answering the call from ${call.remote.number} failed: ${errorText(err)}`);
     }
     this.#fire(call, 'accepted');
@@ -241,7 +241,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     try {
       await sip.setHold(hold);
     } catch (err) {
-      throw new CallCommandError(`${hold ? 'Hold' : 'Resume'} failed: ${errorText(err)}. Try again.`);
+      throw new CallCommandError(`${failure(hold ? 'Hold failed' : 'Resume failed', err)}. Try again.`);
     }
     this.#fire(call, hold ? 'hold' : 'resume');
   }
@@ -272,7 +272,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     try {
       await sip.transfer(target);
     } catch (err) {
-      throw new CallCommandError(`Transfer to ${target} failed: ${errorText(err)}. The caller is still on the line.`);
+      throw new CallCommandError(`${failure(`Transfer to ${target} failed`, err)}. The caller is still on the line.`);
     }
     // Blind transfer: once the far end accepted the REFER our leg is done.
     call.localEndReason = `Transferred to ${target}`;
@@ -549,6 +549,13 @@ function describe(call: CallEntry): string {
     ended: 'already ended',
   };
   return words[call.state];
+}
+
+/** "Hold failed: 488 Not Acceptable Here", without doubling a prefix the SIP error already has. */
+function failure(prefix: string, err: unknown): string {
+  const msg = errorText(err);
+  const what = prefix.split(' ', 1)[0]!.toLowerCase();
+  return msg.toLowerCase().startsWith(`${what} failed`) ? msg.replace(/^\S+ failed/i, prefix) : `${prefix}: ${msg}`;
 }
 
 export function errorText(err: unknown): string {
