@@ -10,6 +10,8 @@ export interface AppUpdaterLike {
   autoInstallOnAppQuit: boolean;
   allowDowngrade: boolean;
   channel: string | null;
+  /** electron-updater's own log output (checks, staging decision, downloads). */
+  logger: { info(m?: unknown): void; warn(m?: unknown): void; error(m?: unknown): void; debug?(m: string): void } | null;
   setFeedURL(options: { provider: 'generic'; url: string; channel?: string }): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
@@ -50,6 +52,13 @@ export function createUpdateController(deps: UpdateControllerDeps): UpdateContro
     log: (m) => logger.info(m),
   });
 
+  // Its lines (incl. "Staging percentage: ..., user id: ...") go to our rotated, redacted logs.
+  updater.logger = {
+    info: (m) => logger.info(String(m)),
+    warn: (m) => logger.warn(String(m)),
+    error: (m) => logger.error(String(m)),
+    debug: (m) => logger.debug(m),
+  };
   updater.autoDownload = true;
   // Quitting is the agent's choice, not a restart during a call; the installer runs then.
   updater.autoInstallOnAppQuit = true;

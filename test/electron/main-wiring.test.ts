@@ -194,6 +194,7 @@ vi.mock('electron-updater', () => {
     autoInstallOnAppQuit: false,
     allowDowngrade: true,
     channel: null,
+    logger: null,
     setFeedURL: () => {},
     checkForUpdates: async () => null,
     quitAndInstall: () => void h.installs++,

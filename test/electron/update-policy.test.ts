@@ -66,6 +66,7 @@ class FakeUpdater extends EventEmitter implements AppUpdaterLike {
   autoInstallOnAppQuit = false;
   allowDowngrade = true;
   channel: string | null = null;
+  logger: AppUpdaterLike['logger'] = null;
   feeds: unknown[] = [];
   checks = 0;
   installs = 0;
