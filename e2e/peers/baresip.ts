@@ -153,7 +153,11 @@ export async function startBaresip(options: BaresipOptions = {}): Promise<Baresi
   let socket: net.Socket | undefined;
   try {
     await proc.waitForLine(/baresip is ready/, options.startTimeoutMs ?? 15_000);
-    if (reg) await proc.waitForLine(/200 OK|registered|\{\d+\/\w+\/\w+\} 200/i, options.startTimeoutMs ?? 15_000);
+    if (reg) {
+      // "<aor>: {0/UDP/v4} 200 OK (...)" on success, "reg: <aor>: 403 Forbidden" on failure.
+      const line = await proc.waitForLine(/\{\d+\/\w+\/\w+\} \d{3} |reg: \S+: \d{3} /, options.startTimeoutMs ?? 15_000);
+      if (!/\} 2\d\d /.test(line)) throw new Error(`baresip ${user}: registration to ${reg.registrar} failed: ${line.replace(/\x1b\[[0-9;]*m/g, '')}`);
+    }
     socket = await new Promise<net.Socket>((resolve, reject) => {
       const s = net.connect({ host: LOOPBACK, port: ctrlPort }, () => resolve(s));
       s.once('error', reject);

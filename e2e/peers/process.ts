@@ -1,6 +1,9 @@
 // Spawns a test peer as its own process group so stop() ends it and its children, keeps its
 // output for diagnostics (bounded), and lets callers await a line instead of sleeping.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TOOL_PACKAGES } from './tools';
 
 const MAX_LOG_CHARS = 2_000_000;
 
@@ -42,8 +45,15 @@ function installExitHook(): void {
 
 export function spawnPeer(name: string, command: string, args: string[], options: SpawnOptions = {}): PeerProcess {
   installExitHook();
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new PeerStartError(`${name}: could not start ${command}`);
+  const resolved = resolveCommand(command);
+  const child = spawn(resolved, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Attach at once: a spawn failure (ENOENT) is emitted on the next tick.
+  child.on('error', () => {
+    /* recorded in the logs below; the 'close' event ends the peer */
+  });
+  if (child.pid === undefined) {
+    throw new PeerStartError(`${name}: could not start ${command} (${resolved}): not installed or not executable${missingHint(command)}`);
+  }
   const pid = child.pid;
   let text = '';
   let partial = '';
@@ -61,7 +71,7 @@ export function spawnPeer(name: string, command: string, args: string[], options
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exitedPromise = new Promise<number | string>((resolve) => {
-    child.once('error', (err) => {
+    child.on('error', (err) => {
       text += `\n[spawn error] ${err.message}\n`;
     });
     child.once('close', (code, signal) => {
@@ -132,6 +142,27 @@ export function spawnPeer(name: string, command: string, args: string[], options
   };
   live.add(peer);
   return peer;
+}
+
+/** Finds a bare command on PATH, then in the sbin dirs (kamailio and tcpdump live in /usr/sbin, often not on a user's PATH). */
+export function resolveCommand(command: string): string {
+  if (command.includes('/')) return command;
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin']) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      /* next */
+    }
+  }
+  return command;
+}
+
+function missingHint(command: string): string {
+  const pkg = TOOL_PACKAGES[command];
+  return pkg ? ` — install it with: apt-get install -y ${pkg}` : '';
 }
 
 export function tail(text: string, chars = 4000): string {

@@ -10,13 +10,14 @@ import { capture, readRtp, rtpToPcm, type Capture } from '../../../e2e/peers/pca
 import { findFreePort } from '../../../e2e/peers/ports';
 import { runSipp, startSipp, type SippPeer } from '../../../e2e/peers/sipp';
 import { makeTempDir, removeDir } from '../../../e2e/peers/tmp';
+import { missingToolsReason } from '../../../e2e/peers/tools';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-describe('audio helpers', () => {
+describe.skipIf(Boolean(missingToolsReason(['sox'])))(`audio helpers ${missingToolsReason(['sox'])}`, () => {
   const dir = makeTempDir('audio-test');
   afterAll(() => removeDir(dir));
 
@@ -33,7 +34,9 @@ describe('audio helpers', () => {
   });
 });
 
-describe('far ends', () => {
+const missing = missingToolsReason(['kamailio', 'baresip', 'sipp', 'sox', 'tcpdump', 'gcc']);
+
+describe.skipIf(Boolean(missing))(`far ends ${missing}`, () => {
   it('baresip answers a call, records 1 kHz it hears and sends its 440 Hz WAV', async () => {
     const baresip = await startBaresip({ user: '2000' });
     cleanups.push(() => baresip.stop());
@@ -70,6 +73,17 @@ describe('far ends', () => {
     expect(caller.output).toMatch(/SIP\/2\.0 486 Busy Here/);
     const uas = await busy.done;
     expect(uas.code, uas.output).toBe(0);
+  });
+
+  it('baresip registered to kamailio is reachable by number; a wrong password is reported', async () => {
+    const kamailio = await startKamailio({ users: [{ user: '2100', password: 'pw2100' }] });
+    cleanups.push(() => kamailio.stop());
+    const baresip = await startBaresip({ user: '2100', register: { registrar: kamailio.udpUri, password: 'pw2100' } });
+    cleanups.push(() => baresip.stop());
+    const caller = await runSipp('uac', { remote: `127.0.0.1:${kamailio.port}`, service: '2100', durationMs: 500, timeoutMs: 20_000 });
+    expect(caller.code, caller.output).toBe(0);
+    await baresip.waitForEvent('CALL_CLOSED');
+    await expect(startBaresip({ user: '2100', register: { registrar: kamailio.udpUri, password: 'wrong' } })).rejects.toThrow(/registration .* failed: .*403/);
   });
 
   it('baresip records nothing useful until a call: lastHeard() explains', async () => {

@@ -3,8 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKamailio, type KamailioPeer } from '../../../e2e/peers/kamailio';
 import { sipRequest } from '../../../e2e/peers/sip-probe';
+import { missingToolsReason } from '../../../e2e/peers/tools';
 
-describe('e2e/peers kamailio', () => {
+const missing = missingToolsReason(['kamailio']);
+
+describe.skipIf(Boolean(missing))(`e2e/peers kamailio ${missing}`, () => {
   let kamailio: KamailioPeer;
   beforeAll(async () => {
     kamailio = await startKamailio({ users: [{ user: '1001', password: 'secret1001' }], domain: 'testbed.local' });
