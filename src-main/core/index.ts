@@ -340,10 +340,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
   };
 
-  const applyProfile = async (): Promise<void> => {
-    const profile = config.current.profile;
-    await ensureGateway(profile);
-    await startAccount(profile);
+  // One profile change at a time: two quick saves must not leave two SIP accounts registered.
+  let applying: Promise<void> = Promise.resolve();
+  const applyProfile = (): Promise<void> => {
+    const run = async (): Promise<void> => {
+      const profile = config.current.profile;
+      await ensureGateway(profile);
+      await startAccount(profile);
+    };
+    applying = applying.then(run, run);
+    return applying;
   };
 
   // ---- commands -------------------------------------------------------------------------

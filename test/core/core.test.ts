@@ -232,4 +232,38 @@ describe('core sessions', () => {
     await client.wait('snapshot', (s) => s.agent.state === 'after-call-work');
     expect(seen).toContain('after-call-work');
   });
+
+  it('new media settings replace the gateway (rtc goes idle so the renderer reconnects); two quick saves leave one account', async () => {
+    const { core, fakes } = await start();
+    const client = new Client();
+    const session = core.attach(client);
+    session.handle({ type: 'hello', id: 1, payload: { protocol: 1 } });
+    session.handle({ type: 'rtc.description', id: 2, payload: { type: 'offer', sdp: 'v=0' } });
+    await client.wait('snapshot', (s) => s.rtc === 'connected');
+    const moved = { ...PROFILE, media: { rtpPortMin: 42000, rtpPortMax: 42099 } };
+    session.handle({ type: 'profile.save', id: 3, payload: { profile: moved } });
+    session.handle({ type: 'profile.save', id: 4, payload: { profile: { ...moved, displayName: 'Twice' } } });
+    expect(await client.result(3)).toMatchObject({ ok: true });
+    expect(await client.result(4)).toMatchObject({ ok: true });
+    expect(fakes.gateways).toHaveLength(2);
+    expect(fakes.gateways[0]!.disposed).toBe(true);
+    expect(fakes.gateways[1]!.options).toEqual({ localAddress: '127.0.0.1', rtpPortMin: 42000, rtpPortMax: 42099 });
+    await client.wait('snapshot', (s) => s.rtc === 'idle');
+    const running = fakes.accounts.filter((a) => a.started > a.stopped);
+    expect(running).toHaveLength(1);
+    expect(running[0]!.options.profile.displayName).toBe('Twice');
+  });
+
+  it('auto-answer from the profile answers an incoming call', async () => {
+    const { fakes, core } = await start({ ...PROFILE, behaviour: { autoAnswer: true } });
+    const sipCall = await fakes.accounts[0]!.ring('2000');
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (core.snapshot().calls[0]?.state === 'connected') resolve();
+      };
+      core.on('snapshot', check);
+      check();
+    });
+    expect(sipCall.calls).toEqual(['answer']);
+  });
 });
