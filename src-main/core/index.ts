@@ -161,7 +161,8 @@ class SessionImpl implements CoreSession {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { dataDir, logHub } = options;
   const log = logHub.logger('core');
-  mkdirSync(dataDir, { recursive: true });
+  // Settings, history and logs are the agent's: not readable by other local users.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sipFactory: SipFactory = options.sipFactory ?? ((o, l) => createSipAccount(o, l));
   const gatewayFactory: GatewayFactory = options.gatewayFactory ?? ((o, l) => createMediaGateway(o, l));
   const secretStore = options.secretStore ?? new FileSecretStore(dataDir);
@@ -506,7 +507,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const active =
         findCall((c) => c.state === 'connected') ??
         findCall((c) => c.direction === 'outbound' && (c.state === 'calling' || c.state === 'ringing' || c.state === 'early')) ??
-        findCall((c) => c.state === 'held');
+        findCall((c) => c.state === 'held') ??
+        // Nothing else going on: the hang-up hotkey rejects the ringing call.
+        findCall((c) => c.direction === 'inbound' && c.state === 'ringing');
       if (active) await calls.hangup(active.id);
     },
     async toggleMute() {
