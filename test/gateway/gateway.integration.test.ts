@@ -259,4 +259,18 @@ describe('gateway with a werift renderer', () => {
     expect(far.received.length).toBe(0);
     call.dispose();
   });
+
+  it('follows a mid-call codec change (re-INVITE PCMU -> PCMA) by renegotiating the renderer leg', async () => {
+    const { call, far, mid } = await startCall('cc1');
+    const again = waitFor<string>((r) => call.on('rendererReady', r));
+    call.applyNegotiation(negotiated(far, { codec: { name: 'PCMA', payloadType: 8, clockRate: 8000 } }));
+    expect(await again).toBe(mid);
+    const seen: number[] = [];
+    renderer.onRtp((m, p) => m === mid && seen.push(p.header.payloadType));
+    await pumpUntil(() => far.send(call.rtpPort, Buffer.alloc(160, 0xd5), 8), () => seen.length >= 3);
+    expect(new Set(seen)).toEqual(new Set([8]));
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0xd5), 8), () => far.received.length >= 3);
+    expect(new Set(far.received.map((r) => r.payloadType))).toEqual(new Set([8]));
+    call.dispose();
+  });
 });

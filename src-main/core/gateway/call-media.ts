@@ -231,6 +231,7 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
       payloadType = media.telephoneEvent.payloadType;
     } else {
       if (this.#dtmfActive) return; // audio is suppressed while we send an event
+      if (header.payloadType !== this.#rendererCodec?.payloadType) return; // old codec during a codec change
       payloadType = media.codec.payloadType;
       // Muted or holding the far end (sendonly): the far end hears silence, never the microphone.
       if (this.#muted || media.direction === 'sendonly') {
@@ -258,6 +259,9 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     this.#fromSipStats.record(rtp.ssrc, rtp.sequenceNumber, rtp.timestamp, rtp.payload.length, arrivalMs, !isEvent);
     const slot = this.#slot;
     if (!this.#relaying || !slot) return;
+    // Mid-call codec change (re-INVITE): until the renderer leg is renegotiated, its m-line still
+    // carries the old codec; relabelling the new payloads would play noise.
+    if (slot.negotiated?.codec !== this.#rendererCodec) return;
     const out = this.#toRenderer.map(rtp.ssrc, rtp.sequenceNumber, rtp.timestamp);
     // rtp.payload is a view into a datagram buffer Node never reuses: no copy needed.
     if (isEvent) slot.sendTelephoneEvent({ marker: rtp.marker, ...out }, rtp.payload);
