@@ -254,11 +254,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // ---- gateway and SIP account ----------------------------------------------------------
 
-  const wantedGatewayOptions = (profile: Profile | undefined): GatewayOptions => ({
-    localAddress: profile?.sip.localAddress ?? '127.0.0.1',
-    rtpPortMin: profile?.media?.rtpPortMin ?? DEFAULT_RTP_MIN,
-    rtpPortMax: profile?.media?.rtpPortMax ?? DEFAULT_RTP_MAX,
-  });
+  const wantedGatewayOptions = (profile: Profile | undefined): GatewayOptions => {
+    // IT may give only one end of the range: the other follows it (a 1000-port range).
+    const min = profile?.media?.rtpPortMin;
+    const max = profile?.media?.rtpPortMax;
+    return {
+      localAddress: profile?.sip.localAddress ?? '127.0.0.1',
+      rtpPortMin: min ?? (max !== undefined ? Math.max(1024, max - (DEFAULT_RTP_MAX - DEFAULT_RTP_MIN)) : DEFAULT_RTP_MIN),
+      rtpPortMax: max ?? (min !== undefined ? Math.min(65535, min + (DEFAULT_RTP_MAX - DEFAULT_RTP_MIN)) : DEFAULT_RTP_MAX),
+    };
+  };
 
   const ensureGateway = async (profile: Profile | undefined): Promise<void> => {
     const wanted = wantedGatewayOptions(profile);

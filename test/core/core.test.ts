@@ -266,4 +266,9 @@ describe('core sessions', () => {
     });
     expect(sipCall.calls).toEqual(['answer']);
   });
+
+  it('an RTP range given by one end only gets a sane other end', async () => {
+    const { fakes } = await start({ ...PROFILE, media: { rtpPortMin: 50000 } });
+    expect(fakes.gateways[0]!.options).toMatchObject({ rtpPortMin: 50000, rtpPortMax: 50999 });
+  });
 });
