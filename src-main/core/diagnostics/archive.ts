@@ -56,10 +56,6 @@ export class DiagnosticsWriteError extends Error {
   override name = 'DiagnosticsWriteError';
 }
 
-/** Auth headers written mid-line (a SIP message logged on one line, "\n"-escaped) that the line-anchored redaction misses. */
-export function scrubInlineAuth(text: string): string {
-  return text.replace(/\b((?:Proxy-)?Authorization\s*:\s*)(?!\[redacted\])(?:Digest|Basic|Bearer|Negotiate|NTLM)\b(?:(?!\\r|\\n)[^\r\n])*/gi, '$1[redacted]');
-}
 
 const LEAK_PATTERNS: Array<[RegExp, string]> = [
   [/\b(?:Proxy-)?Authorization\s*:\s*(?!\[redacted\])\S/i, 'an Authorization header'],
@@ -125,7 +121,7 @@ function timestamp(d: Date): string {
 /** Writes softphone-diagnostics-<time>.tar.gz into outDir and returns where. */
 export function createDiagnosticsArchive(input: DiagnosticsInput): DiagnosticsResult {
   const now = (input.now ?? (() => new Date()))();
-  const clean = (text: string): string => scrubInlineAuth(input.redactor.redact(text));
+  const clean = (text: string): string => input.redactor.redact(text);
   const entries: TarEntry[] = [];
   const root = `softphone-diagnostics-${timestamp(now)}`;
   const add = (name: string, text: string): void => {

@@ -1,3 +1,3 @@
-export { createDiagnosticsArchive, findSecretLeaks, scrubInlineAuth, DiagnosticsLeakError, DiagnosticsWriteError } from './archive';
+export { createDiagnosticsArchive, findSecretLeaks, DiagnosticsLeakError, DiagnosticsWriteError } from './archive';
 export type { DiagnosticsInput, DiagnosticsResult, DiagnosticsAppInfo } from './archive';
 export { createTar, readTar } from './tar';

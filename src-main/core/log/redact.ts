@@ -2,8 +2,10 @@
 // responses and anything that looks like a password are replaced before a line is written.
 
 const PATTERNS: Array<[RegExp, string]> = [
-  // SIP/HTTP auth headers, whole value (digest response, nonce-derived data, basic creds).
-  [/^((?:Proxy-)?Authorization|WWW-Authenticate-Info|Authorization)\s*:.*$/gim, '$1: [redacted]'],
+  // SIP/HTTP auth headers, whole value (digest response, basic credentials), wherever they
+  // stand: at a line start, mid-line ("proxy said: Authorization: ..."), or inside a SIP
+  // message logged on one line with escaped "\r\n" (the value stops at the escape).
+  [/(?:(?<=\\[rn])|(?<![\w-]))((?:Proxy-)?Authorization)\s*:\s*(?!\[redacted\])(?:(?!\\r|\\n)[^\r\n])*/gi, '$1: [redacted]'],
   [/\b(response|cnonce)="[^"]*"/gi, '$1="[redacted]"'],
   // JSON and key=value passwords and tokens.
   [/("(?:password|secret|token|passwd|pwd)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"[redacted]"'],
