@@ -272,11 +272,23 @@ describe('CallManager', () => {
       r.sip.dialGate = new Promise((res) => (release = res));
       const dialing = r.manager.dial('1014');
       const call = await until(r.manager, (c) => c.length === 1).then((c) => c[0]!);
-      await until(r.manager, () => r.gateway.media.length === 1);
+      await r.gateway.whenMedia(1);
       await r.manager.hangup(call.id);
       expect(r.manager.get(call.id)?.state).toBe('ended');
       release();
       await dialing;
+      expect(r.sip.dialed[0]!.calls).toEqual(['hangup']);
+      expect(r.gateway.live()).toHaveLength(0);
+    });
+
+    it('shutdown while the INVITE is being sent cancels it once sent', async () => {
+      let release!: () => void;
+      r.sip.dialGate = new Promise((res) => (release = res));
+      const dialing = r.manager.dial('1020');
+      await r.gateway.whenMedia(1);
+      const disposed = r.manager.dispose();
+      release();
+      await Promise.all([dialing, disposed]);
       expect(r.sip.dialed[0]!.calls).toEqual(['hangup']);
       expect(r.gateway.live()).toHaveLength(0);
     });

@@ -70,8 +70,14 @@ export class FakeGateway extends TypedEmitter<GatewayEvents> implements MediaGat
     }
     const m = new FakeCallMedia(callId, (this.#port += 2));
     this.media.push(m);
+    for (const w of this.#waiters.splice(0)) w();
     return m;
   }
+  /** Resolves once `n` media objects were created. */
+  async whenMedia(n: number): Promise<void> {
+    while (this.media.length < n) await new Promise<void>((r) => this.#waiters.push(r));
+  }
+  #waiters: Array<() => void> = [];
   async startEchoTest(): Promise<CallMedia> {
     const m = new FakeCallMedia('echo', 0);
     m.mid = 'echo-mid';

@@ -225,8 +225,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     const call = this.#require(callId);
     if (!isLive(call.state)) throw new CallCommandError('The call has already ended.');
     if (!call.sip) {
-      // sip.dial() has not resolved yet: show the call as ended now and cancel when it does.
-      call.hangupPending = true;
+      // sip.dial() has not resolved yet: show the call as ended now; dial() cancels it when it does.
       this.#end(call, { by: 'local', reason: 'Cancelled' });
       return;
     }
@@ -384,6 +383,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     call.endReason = ended.by === 'local' && call.localEndReason ? call.localEndReason : ended.reason;
     if (ended.status !== undefined) call.endStatus = ended.status;
     call.endedAt = this.#now();
+    // Ended while sip.dial() is still under way (hang up, shutdown): dial() cancels the INVITE when it returns.
+    if (!call.sip && call.direction === 'outbound') call.hangupPending = true;
     const answered = call.connectedAt !== undefined;
     if (call.direction === 'inbound' && !answered && ended.by !== 'local') call.missed = true;
     this.#fire(call, 'end');
