@@ -4,14 +4,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { CoreEvent } from '../../../shared/protocol';
+import type { Core } from '../index';
 import type { Logger } from '../log/logger';
 import { checkUpgrade, type GuardOptions } from './guard';
 
-/** What the server needs from the core (structurally the Core's attach). */
-export interface SessionHost {
-  attach(client: { send(event: CoreEvent): void }): { handle(raw: unknown): void; detach(): void };
-}
+/** What the server needs from the core. */
+export type SessionHost = Pick<Core, 'attach'>;
 
 export interface SignalingServerOptions extends GuardOptions {
   server: Server;
