@@ -7,7 +7,14 @@ import { spawnPeer, tail, type PeerProcess } from '../peers/process';
 import { keepTemp, makeTempDir, removeDir } from '../peers/tmp';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BROWSER_SHELL_ENTRY = path.join(root, 'dist', 'browser-shell', 'main.mjs');
+/** Where `npm run build` puts the app. */
+export const BUILT_DIST = path.join(root, 'dist');
+/** Set by the global setup: a copy of dist/ taken at the start of the run (see global-setup.ts). */
+export const DIST_SNAPSHOT_ENV = 'SOFTPHONE_E2E_DIST';
+
+function browserShellEntry(): string {
+  return path.join(process.env[DIST_SNAPSHOT_ENV] || BUILT_DIST, 'browser-shell', 'main.mjs');
+}
 
 export class AppNotBuiltError extends Error {
   override name = 'AppNotBuiltError';
@@ -55,17 +62,19 @@ export interface RunningApp {
 }
 
 export async function startApp(profile: Record<string, unknown>, options: { timeoutMs?: number; extraArgs?: string[] } = {}): Promise<RunningApp> {
-  if (!fs.existsSync(BROWSER_SHELL_ENTRY)) {
+  const entry = browserShellEntry();
+  if (!fs.existsSync(entry)) {
     throw new AppNotBuiltError(
-      `the browser shell is not built: ${path.relative(root, BROWSER_SHELL_ENTRY)} is missing. Run \`npm run build\` (scripts/build.mjs must emit it; see DESIGN.md "npm start" contract).`,
+      `the browser shell is not built: ${path.relative(root, entry)} is missing. Run \`npm run build\` (scripts/build.mjs must emit it; see DESIGN.md "npm start" contract).`,
     );
   }
   const dataDir = makeTempDir('app-data');
   const profilePath = path.join(dataDir, 'profile.json');
   fs.writeFileSync(profilePath, JSON.stringify(profile, null, 2));
-  const proc = spawnPeer('browser-shell', process.execPath, [BROWSER_SHELL_ENTRY, '--no-open', '--port', '0', '--profile', profilePath, ...(options.extraArgs ?? [])], {
+  const proc = spawnPeer('browser-shell', process.execPath, [entry, '--no-open', '--port', '0', '--profile', profilePath, ...(options.extraArgs ?? [])], {
     cwd: root,
-    env: { ...process.env, SOFTPHONE_DATA_DIR: dataDir, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    // No machine-wide provisioning files: the test's profile is the only one.
+    env: { ...process.env, SOFTPHONE_DATA_DIR: dataDir, SOFTPHONE_PROVISIONING_PATHS: '', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
   });
   const stop = async (): Promise<void> => {
     await proc.stop(3000);
