@@ -23,7 +23,23 @@ async function makeFakeMic(): Promise<void> {
   fs.renameSync(tmp, FAKE_MIC_WAV);
 }
 
+/** Snapshots left by runs that were killed before their teardown (their pid is gone). */
+function removeStaleSnapshots(): void {
+  const cache = path.dirname(FAKE_MIC_WAV);
+  if (!fs.existsSync(cache)) return;
+  for (const name of fs.readdirSync(cache)) {
+    const m = /^dist-(\d+)-\d+$/.exec(name);
+    if (!m) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch {
+      fs.rmSync(path.join(cache, name), { recursive: true, force: true });
+    }
+  }
+}
+
 function snapshotDist(): (() => void) | undefined {
+  removeStaleSnapshots();
   if (!fs.existsSync(path.join(BUILT_DIST, 'browser-shell', 'main.mjs'))) return undefined; // startApp explains
   // Inside the repo's node_modules so the bundle still resolves its external packages.
   const dir = path.join(path.dirname(FAKE_MIC_WAV), `dist-${process.pid}-${Date.now()}`);
