@@ -15,16 +15,16 @@ test('hold and resume: "On hold", then audio flows both ways again', async ({ op
   const pcap = await capture('lo', `udp and src portrange ${media.rtpPortMin}-${media.rtpPortMax}`);
   try {
     await expect(registrationStatus(page)).toHaveText(REGISTERED);
-    await page.getByRole('textbox', { name: 'Number' }).fill(NUMBERS.baresip);
-    await page.getByRole('button', { name: 'Call' }).click();
+    await page.getByRole('textbox', { name: 'Number', exact: true }).fill(NUMBERS.baresip);
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
     const call = callGroup(page, new RegExp(NUMBERS.baresip));
     await expect(call).toContainText('Connected');
 
-    await page.getByRole('button', { name: 'Hold' }).click();
+    await page.getByRole('button', { name: 'Hold', exact: true }).click();
     await expect(call).toContainText('On hold');
-    await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Resume', exact: true })).toBeVisible();
 
-    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
     await expect(call).toContainText('Connected');
     const resumedAt = Date.now() / 1000;
 
@@ -37,7 +37,7 @@ test('hold and resume: "On hold", then audio flows both ways again', async ({ op
     const afterResume = readRtp(pcap.path, { after: resumedAt }).filter(fromApp);
     expectTone(analyzeSamples(rtpToPcm(afterResume, 0), { skipSeconds: 0.3 }), FAKE_MIC_HZ, 'agent audio on the wire after Resume');
 
-    await page.getByRole('button', { name: 'Hang up' }).click();
+    await page.getByRole('button', { name: 'Hang up', exact: true }).click();
     await farEnd.waitForEvent('CALL_CLOSED');
     await expect(call).toContainText('Ended');
   } finally {

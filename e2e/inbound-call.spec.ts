@@ -14,7 +14,7 @@ test('answer an incoming call, talk both ways, far end hangs up', async ({ openA
   await farEnd.dial(`sip:${AGENT.user}@127.0.0.1:${testbed.kamailio.port}`);
   const call = callGroup(page, new RegExp(NUMBERS.baresip));
   await expect(call).toContainText('Ringing');
-  await page.getByRole('button', { name: 'Answer' }).click();
+  await page.getByRole('button', { name: 'Answer', exact: true }).click();
   await expect(call).toContainText('Connected');
   await farEnd.waitForEvent('CALL_ESTABLISHED');
 

@@ -10,10 +10,10 @@ test('decline an incoming call: the caller is rejected', async ({ openApp, testb
   await farEnd.dial(`sip:${AGENT.user}@127.0.0.1:${testbed.kamailio.port}`);
   const call = callGroup(page, new RegExp(NUMBERS.baresip));
   await expect(call).toContainText('Ringing');
-  await page.getByRole('button', { name: 'Decline' }).click();
+  await page.getByRole('button', { name: 'Decline', exact: true }).click();
   await farEnd.waitForEvent('CALL_CLOSED');
   expect(farEnd.events().some((e) => e.type === 'CALL_ESTABLISHED'), 'the declined call was never established').toBe(false);
-  await expect(page.getByRole('button', { name: 'Answer' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Answer', exact: true })).toHaveCount(0);
 });
 
 test('the caller hangs up before the answer: the call shows "Ended"', async ({ openApp, testbed }) => {
@@ -25,5 +25,5 @@ test('the caller hangs up before the answer: the call shows "Ended"', async ({ o
   await expect(call).toContainText('Ringing');
   await farEnd.hangup();
   await expect(call).toContainText('Ended');
-  await expect(page.getByRole('button', { name: 'Answer' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Answer', exact: true })).toHaveCount(0);
 });

@@ -10,15 +10,15 @@ test('call a number, talk both ways, hang up from the UI', async ({ openApp, tes
   const { page } = await openApp();
   await expect(registrationStatus(page)).toHaveText(REGISTERED);
 
-  await page.getByRole('textbox', { name: 'Number' }).fill(NUMBERS.baresip);
-  await page.getByRole('button', { name: 'Call' }).click();
+  await page.getByRole('textbox', { name: 'Number', exact: true }).fill(NUMBERS.baresip);
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
   const call = callGroup(page, new RegExp(NUMBERS.baresip));
   await expect(call).toContainText('Connected');
   await farEnd.waitForEvent('CALL_ESTABLISHED');
 
   await expectPageHears(page, FAR_END_HZ);
 
-  await page.getByRole('button', { name: 'Hang up' }).click();
+  await page.getByRole('button', { name: 'Hang up', exact: true }).click();
   await farEnd.waitForEvent('CALL_CLOSED');
   await expect(call).toContainText('Ended');
   // The far end recorded what reached it: the agent's (fake) microphone.
@@ -29,8 +29,8 @@ test('a busy far end shows "Busy"', async ({ openApp, testbed }) => {
   const busy = await testbed.sipp('uas-486', 'busy');
   const { page } = await openApp();
   await expect(registrationStatus(page)).toHaveText(REGISTERED);
-  await page.getByRole('textbox', { name: 'Number' }).fill(NUMBERS.busy);
-  await page.getByRole('button', { name: 'Call' }).click();
+  await page.getByRole('textbox', { name: 'Number', exact: true }).fill(NUMBERS.busy);
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
   await expect(callGroup(page, new RegExp(NUMBERS.busy))).toContainText('Busy');
   const result = await busy.done;
   expect(result.code, result.output).toBe(0);
@@ -40,12 +40,12 @@ test('early media (183) then answer: agent hears the far end, hangs up, far end 
   const farEnd = await testbed.sipp('uas-183-200', 'early', { durationMs: 2000, toneHz: FAR_END_HZ });
   const { page } = await openApp();
   await expect(registrationStatus(page)).toHaveText(REGISTERED);
-  await page.getByRole('textbox', { name: 'Number' }).fill(NUMBERS.early);
-  await page.getByRole('button', { name: 'Call' }).click();
+  await page.getByRole('textbox', { name: 'Number', exact: true }).fill(NUMBERS.early);
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
   const call = callGroup(page, new RegExp(NUMBERS.early));
   await expect(call).toContainText('Connected');
   await expectPageHears(page, FAR_END_HZ);
-  await page.getByRole('button', { name: 'Hang up' }).click();
+  await page.getByRole('button', { name: 'Hang up', exact: true }).click();
   await expect(call).toContainText('Ended');
   const result = await farEnd.done;
   expect(result.code, `sipp UAS saw the BYE and answered it\n${result.output}`).toBe(0);

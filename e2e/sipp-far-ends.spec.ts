@@ -20,10 +20,10 @@ test('inbound call from a SIPp UAC: answer, hear its tone, hang up; SIPp sees th
   try {
     const call = callGroup(page, /4000|SIPp Caller/);
     await expect(call).toContainText('Ringing');
-    await page.getByRole('button', { name: 'Answer' }).click();
+    await page.getByRole('button', { name: 'Answer', exact: true }).click();
     await expect(call).toContainText('Connected');
     await expectPageHears(page, FAR_END_HZ);
-    await page.getByRole('button', { name: 'Hang up' }).click();
+    await page.getByRole('button', { name: 'Hang up', exact: true }).click();
     await expect(call).toContainText('Ended');
     const result = await caller.done;
     expect(result.code, `SIPp caller got the BYE and answered it\n${result.output}`).toBe(0);
@@ -41,7 +41,7 @@ test('malformed SIP from the proxy does not break the app: it still answers and 
     const result = await proxy.done;
     expect(result.code, `the app answered an OPTIONS after the malformed messages\n${result.output}`).toBe(0);
     await expect(registrationStatus(page)).toHaveText(REGISTERED);
-    await expect(page.getByRole('textbox', { name: 'Number' })).toBeEnabled();
+    await expect(page.getByRole('textbox', { name: 'Number', exact: true })).toBeEnabled();
   } finally {
     await proxy.stop();
   }
