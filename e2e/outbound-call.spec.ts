@@ -50,3 +50,19 @@ test('early media (183) then answer: agent hears the far end, hangs up, far end 
   const result = await farEnd.done;
   expect(result.code, `sipp UAS saw the BYE and answered it\n${result.output}`).toBe(0);
 });
+
+test('over TCP: registers and calls with audio both ways', async ({ openApp, testbed }) => {
+  const farEnd = await testbed.baresip();
+  const { page } = await openApp({ outboundProxy: testbed.kamailio.tcpUri });
+  await expect(registrationStatus(page)).toHaveText(REGISTERED);
+  await testbed.kamailio.waitForLog(/REQ REGISTER \S+ from 127\.0\.0\.1:\d+\/tcp/);
+  await page.getByRole('textbox', { name: 'Number', exact: true }).fill(NUMBERS.baresip);
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  const call = callGroup(page, new RegExp(NUMBERS.baresip));
+  await expect(call).toContainText('Connected');
+  await expectPageHears(page, FAR_END_HZ);
+  // The far end hangs up: its BYE reaches the app through Kamailio over the app's TCP connection.
+  await farEnd.hangup();
+  await expect(call).toContainText('Ended');
+  expectTone(analyzeWav(farEnd.lastHeard(), { skipSeconds: 0.5 }), FAKE_MIC_HZ, 'far end (baresip) recording of the agent');
+});
