@@ -373,6 +373,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         if (calls.hasLiveCalls()) throw new CommandError('Settings cannot be changed during a call. Save them again when the call has ended.');
         const result = await config.save(cmd.payload.profile);
         if (!result.ok) throw new CommandError(result.error, result.fieldErrors);
+        if (result.warning) sendEvent('notice', { level: 'warning', message: result.warning });
         changed();
         await applyProfile();
         return undefined;

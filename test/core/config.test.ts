@@ -130,6 +130,28 @@ describe('saving settings', () => {
     expect(resave.ok && resave.loaded.profile?.sip.password).toBe('TopSecret-42');
   });
 
+  it('issue: no OS keyring — saving still works, the new password is used this session and the agent is told why', async () => {
+    const refusing: SecretStore = {
+      get: async () => undefined,
+      set: async () => {
+        throw new Error('The password cannot be saved because no system keyring is available. It is kept for this session only.');
+      },
+      delete: async () => {},
+    };
+    const t = setup({}, refusing);
+    const config = t.make();
+    await config.load();
+    const result = await config.save(VALID);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.warning).toMatch(/no system keyring/);
+    expect(result.loaded.status).toMatchObject({ configured: true, hasPassword: true });
+    expect(result.loaded.profile?.sip.password).toBe('secret1001');
+    // A reload in the same session (e.g. after another save) still has the password.
+    expect((await config.load()).profile?.sip.password).toBe('secret1001');
+    expect(readFileSync(join(t.dataDir, 'settings.json'), 'utf8')).not.toContain('secret1001');
+  });
+
   it('narrows a secrets file others can read back to 0600', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'secret-mode-'));
     const store = new FileSecretStore(dataDir);

@@ -32,7 +32,8 @@ export interface LoadedProfile {
   profile?: Profile;
 }
 
-export type SaveResult = { ok: true; loaded: LoadedProfile } | { ok: false; error: string; fieldErrors: FieldError[] };
+/** `warning`: saved, but something the agent should know (the password is kept for this session only). */
+export type SaveResult = { ok: true; loaded: LoadedProfile; warning?: string } | { ok: false; error: string; fieldErrors: FieldError[] };
 
 export class ProfileConfig {
   readonly #opts: ProfileConfigOptions;
@@ -41,6 +42,8 @@ export class ProfileConfig {
   #provisionedSources: string[] = [];
   #locked: string[] = [];
   #readErrors: FieldError[] = [];
+  /** A password the secret store refused to keep; used until the app quits. */
+  #sessionPassword: string | undefined;
   #current: LoadedProfile = { status: { configured: false, hasPassword: false, locked: [], errors: [] } };
 
   constructor(options: ProfileConfigOptions) {
@@ -106,16 +109,28 @@ export class ProfileConfig {
 
     try {
       this.#writeSettings(candidate);
-      if (password) await this.#opts.secretStore.set(PASSWORD_KEY, password);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       return { ok: false, error: `The settings could not be written to ${this.#opts.dataDir} (${msg}); check that the folder is writable.`, fieldErrors: [] };
+    }
+    let warning: string | undefined;
+    if (password) {
+      try {
+        await this.#opts.secretStore.set(PASSWORD_KEY, password);
+      } catch (err) {
+        // The settings are saved; only the password could not be kept (e.g. no OS keyring).
+        // The store keeps it for this session, so the agent can work now and is told why
+        // they will be asked again.
+        warning = err instanceof Error ? err.message : String(err);
+        this.#sessionPassword = password;
+        this.#opts.log.warn(`password not stored: ${warning}`);
+      }
     }
     // Problems reading the files the saved settings now replace (a missing --profile, a damaged settings.json) no longer apply.
     this.#readErrors = [];
     this.#current = await this.#evaluate(candidate, `settings (${this.#settingsPath})`);
     this.#opts.log.info('settings saved', { fields: Object.keys(candidate) });
-    return { ok: true, loaded: this.#current };
+    return warning ? { ok: true, loaded: this.#current, warning } : { ok: true, loaded: this.#current };
   }
 
   /** Locked fields always carry IT's value, whatever the agent's settings say. */
@@ -139,6 +154,7 @@ export class ProfileConfig {
   }
 
   async #storedPassword(): Promise<string | undefined> {
+    if (this.#sessionPassword) return this.#sessionPassword;
     try {
       return await this.#opts.secretStore.get(PASSWORD_KEY);
     } catch (err) {
