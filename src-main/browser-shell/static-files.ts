@@ -3,22 +3,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { mimeTypeOf } from '../core/util/mime';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
 
 export function contentSecurityPolicy(port: number): string {
   return [
@@ -87,7 +73,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
       .end(missingUi ? `The user interface is not built (${path} is missing). Run "npm run build" and reload.\n` : 'Not found\n');
     return;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(path).toLowerCase()] ?? 'application/octet-stream', 'Content-Length': String(size) });
+  res.writeHead(200, { ...headers, 'Content-Type': mimeTypeOf(path), 'Content-Length': String(size) });
   if (req.method === 'HEAD') {
     res.end();
     return;

@@ -112,23 +112,4 @@ export function resolveAppFile(url: string, rootDir: string): string | undefined
   return file;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
-
-export function mimeTypeOf(file: string): string {
-  const dot = file.lastIndexOf('.');
-  return (dot >= 0 ? MIME[file.slice(dot).toLowerCase()] : undefined) ?? 'application/octet-stream';
-}
+export { mimeTypeOf } from '../core/util/mime';
