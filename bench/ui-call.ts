@@ -227,7 +227,12 @@ async function armRendererWatch(page: Page, pollMs: number, maxMs: number): Prom
   await page.evaluate(
     async ({ pollMs, maxMs }) => {
       type Inbound = { id: string; type: string; kind?: string; packetsReceived?: number; timestamp: number; lastPacketReceivedTimestamp?: number };
-      const w = window as unknown as { __softphoneTestPcs?: RTCPeerConnection[]; __benchEvent(name: string, d: Record<string, unknown>): void; __benchWatchGen?: number };
+      const w = window as unknown as {
+        __softphoneTestPcs?: RTCPeerConnection[];
+        __benchEvent(name: string, d: Record<string, unknown>): void;
+        __benchWatchGen?: number;
+        __benchReceivedSinceArm?: () => Promise<number>;
+      };
       const gen = (w.__benchWatchGen = (w.__benchWatchGen ?? 0) + 1);
       const read = async (): Promise<Map<string, Inbound>> => {
         const out = new Map<string, Inbound>();
@@ -242,6 +247,11 @@ async function armRendererWatch(page: Page, pollMs: number, maxMs: number): Prom
       };
       const base = new Map<string, number>();
       for (const [k, s] of await read()) base.set(k, s.packetsReceived ?? 0);
+      w.__benchReceivedSinceArm = async () => {
+        let n = 0;
+        for (const [k, s] of await read()) n += Math.max(0, (s.packetsReceived ?? 0) - (base.get(k) ?? 0));
+        return n;
+      };
       // Sources already heard before arming (a previous call's SSRC) do not count.
       const liveReceivers = (): RTCRtpReceiver[] =>
         (w.__softphoneTestPcs ?? []).filter((pc) => pc.connectionState !== 'closed').flatMap((pc) => pc.getReceivers());
@@ -317,6 +327,12 @@ interface CallSample {
   /** The app's (core's) CPU over 1 s of steady two-way audio after both first packets; /proc ticks are 10 ms. */
   appCpuPercentInCall: number | null;
   rtpFromAppInThatSecond: number | null;
+  /** Far-end packets sent minus packets the renderer counted: those not relayed (at call start; loopback loses none). */
+  farEndPacketsNotRelayed: number | null;
+  /** From the app's own log lines (ms resolution, wall clock): 200 OK sent -> core applied the SIP answer / renderer transceiver ready. */
+  okToCoreSipLegMs: number | null;
+  okToCoreRendererReadyMs: number | null;
+  t200Wall: number | null;
   error?: string;
 }
 
@@ -357,9 +373,14 @@ async function oneCall(i: number, ringMs: number, page: Page, proxy: ProxyFarEnd
     firstAppRtp: null,
     appCpuPercentInCall: null,
     rtpFromAppInThatSecond: null,
+    farEndPacketsNotRelayed: null,
+    okToCoreSipLegMs: null,
+    okToCoreRendererReadyMs: null,
+    t200Wall: null,
   };
   const { rtp, rtcp } = await rtpPair();
   let sender: NodeJS.Timeout | undefined;
+  let sentToApp = 0;
   let firstRtp: { t: number; pt: number; bytes: number } | undefined;
   let rtpCount = 0;
   rtp.on('message', (msg) => {
@@ -422,11 +443,13 @@ async function oneCall(i: number, ringMs: number, page: Page, proxy: ProxyFarEnd
       header.writeUInt32BE(sample0 >>> 0, 4);
       header.writeUInt32BE(0xbe0c0000 + i, 8);
       rtp.send(Buffer.concat([header, mulawToneFrame(FAR_END_HZ, sample0)]), offer.port, HOST);
+      sentToApp++;
       sample0 += 160;
     };
     const t200 = performance.now();
     // Wall clock of the same instant, to compare with Chromium's stats timestamps (epoch ms).
     const t200Wall = performance.timeOrigin + t200;
+    sample.t200Wall = t200Wall;
     proxy.send(ok, inv.m.from);
     sendRtp(); // "starts sending RTP at once"
     sender = setInterval(sendRtp, 20);
@@ -444,6 +467,12 @@ async function oneCall(i: number, ringMs: number, page: Page, proxy: ProxyFarEnd
     const cpu1 = procCpuMs(appPid);
     if (cpu0 !== undefined && cpu1 !== undefined) sample.appCpuPercentInCall = round(((cpu1 - cpu0) / (performance.now() - w0)) * 100);
     sample.rtpFromAppInThatSecond = rtpCount - n0;
+    // Stop the far end, let the last packets land (bounded), then compare sent with counted.
+    clearInterval(sender);
+    sender = undefined;
+    await new Promise((r) => setTimeout(r, 150));
+    const received = await page.evaluate(() => (window as unknown as { __benchReceivedSinceArm?: () => Promise<number> }).__benchReceivedSinceArm?.() ?? Promise.resolve(-1));
+    if (received >= 0) sample.farEndPacketsNotRelayed = sentToApp - received;
     if (toSip.status === 'fulfilled') {
       sample.okToRtpAtSipMs = round(toSip.value.t - t200, 2);
       sample.firstAppRtp = { payloadType: toSip.value.pt, bytes: toSip.value.bytes };
@@ -483,6 +512,29 @@ async function oneCall(i: number, ringMs: number, page: Page, proxy: ProxyFarEnd
   return sample;
 }
 
+/**
+ * Where the 200 OK -> media time goes inside the core, from the app's INFO log lines (format owned
+ * by the gateway; if it changes these stay null): "[gateway.call] ... SIP leg ..." is the answer
+ * applied to the RTP leg, "renderer transceiver mid N ready" the renderer's leg for the call.
+ */
+function attributeFromAppLog(logText: string, samples: CallSample[]): void {
+  const lines = logText.split('\n').map((l) => {
+    const m = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) /.exec(l);
+    return { t: m ? Date.parse(m[1]!) : NaN, l };
+  });
+  samples.forEach((s, idx) => {
+    if (s.t200Wall === null) return;
+    // Log timestamps are whole ms: allow 1 ms before the 200 OK; stop at the next call's 200 OK.
+    const from = s.t200Wall - 1;
+    const to = samples[idx + 1]?.t200Wall ?? Infinity;
+    const inWindow = lines.filter((x) => x.t >= from && x.t < to);
+    const leg = inWindow.find((x) => /\[gateway\.call\].*SIP leg /.test(x.l));
+    const ready = inWindow.find((x) => /renderer transceiver mid \S+ ready/.test(x.l));
+    if (leg) s.okToCoreSipLegMs = round(leg.t - s.t200Wall);
+    if (ready) s.okToCoreRendererReadyMs = round(ready.t - s.t200Wall);
+  });
+}
+
 // ------------------------------------------------------------------ main
 async function main(): Promise<Record<string, unknown>> {
   if (!fakeMicExists()) {
@@ -497,6 +549,8 @@ async function main(): Promise<Record<string, unknown>> {
   const events: PageEvent[] = [];
   const samples: CallSample[] = [];
   const cleanup = async (): Promise<void> => {
+    // BENCH_UI_APP_LOG=<file>: keep the app's output (where the time went inside the core).
+    if (app && process.env.BENCH_UI_APP_LOG) fs.writeFileSync(process.env.BENCH_UI_APP_LOG, app.logs());
     await browser?.close().catch(() => undefined);
     await app?.stop().catch(() => undefined);
     proxy.close();
@@ -546,6 +600,7 @@ async function main(): Promise<Record<string, unknown>> {
       );
     }
     const rssAfter = procRssMb(app.process.pid);
+    attributeFromAppLog(app.logs(), samples);
     const ok = samples.filter((s) => !s.error);
     const pick = (f: (s: CallSample) => number | null, from = samples): number[] => from.map(f).filter((x): x is number => x !== null);
     const rung = samples.filter((s) => s.ringMs > 0);
@@ -581,6 +636,11 @@ async function main(): Promise<Record<string, unknown>> {
         instantAnswer: stats(pick((s) => s.okToAudioAtRendererTrackMs, instant)),
         method: `page polls RTCRtpReceiver.getSynchronizationSources() (synchronous, uncached) every ${POLL_MS} ms for a new far-end SSRC: audio delivered to the agent's track, i.e. after Chromium's jitter buffer`,
       },
+      coreFromAppLogMs: {
+        okToSipLegApplied: stats(pick((s) => s.okToCoreSipLegMs)),
+        okToRendererTransceiverReady: stats(pick((s) => s.okToCoreRendererReadyMs)),
+        method: "the app's own INFO log timestamps (wall clock, 1 ms resolution) minus the 200 OK send time: '[gateway.call] ... SIP leg ...' (answer applied to the RTP leg) and 'renderer transceiver mid N ready' (the call's renderer leg negotiated)",
+      },
       okToFirstRtpAtRendererMs: {
         all: stats(pick((s) => s.okToRtpAtRendererMs)),
         afterRinging: stats(pick((s) => s.okToRtpAtRendererMs, rung)),
@@ -595,6 +655,7 @@ async function main(): Promise<Record<string, unknown>> {
         pid: 'the browser-shell Node process (core: SIP + gateway + signaling); Chromium not included',
         cpuPercentInOneCall: stats(pick((s) => s.appCpuPercentInCall)),
         rtpFromAppPerSecondInCall: stats(pick((s) => s.rtpFromAppInThatSecond)),
+        farEndPacketsNotRelayedPerCall: stats(pick((s) => s.farEndPacketsNotRelayed)),
         rssMbBeforeCalls: rssBefore !== undefined ? round(rssBefore) : null,
         rssMbAfterCalls: rssAfter !== undefined ? round(rssAfter) : null,
       },
