@@ -211,7 +211,7 @@ async function main() {
     if (b.code !== 0) errors.push(`build failed (exit ${b.code})`);
   } else {
     const distTime = Math.min(fs.statSync(shellEntry).mtimeMs, fs.statSync(rendererIndex).mtimeMs);
-    const srcTime = newest(['shared', 'src-main', 'src-renderer']);
+    const srcTime = newest(['shared', 'src-main/core', 'src-main/browser-shell', 'src-renderer']);
     meta.distOlderThanSources = srcTime > distTime;
     if (meta.distOlderThanSources) say('note: dist is older than the sources (numbers are for the built code; run `npm run build` to refresh)');
   }
@@ -251,7 +251,7 @@ async function main() {
   process.stdout.write(
     `bench: click->INVITE p50 ${f(med(ui?.clickToInviteMs))} ms p90 ${f(r1(ui?.clickToInviteMs?.p90))} ms (baseline click->DOM p50 ${f(med(ui?.baselineClickToDomEventMs))} ms, app click event->INVITE p50 ${f(med(ui?.callButtonDomEventToInviteMs))} ms); ` +
       `200OK->RTP to SIP ${f(med(ui?.okToFirstRtpAtSipMs?.all))} ms, to renderer ${f(med(ui?.okToFirstRtpAtRendererMs?.all))} ms (getStats poll; est. arrival ${f(med(ui?.okToFirstRtpAtRendererEstimatedMs?.all))} ms, at track ${f(med(ui?.okToFarEndAudioAtRendererTrackMs?.all))} ms; core renderer leg ready ${f(med(ui?.coreFromAppLogMs?.okToRendererTransceiverReady))} ms); ` +
-      `relay p50/p99 1 call ${f(c1?.gatewayMs.p50)}/${f(c1?.gatewayMs.p99)} ms, 20 calls ${f(c20?.gatewayMs.p50)}/${f(c20?.gatewayMs.p99)} ms (baseline ${f(c20?.baselineMs.p50)}/${f(c20?.baselineMs.p99)}); ` +
+      `relay p50/p99 1 call ${f(c1?.gatewayMs.p50)}/${f(c1?.gatewayMs.p99)} ms (baseline ${f(c1?.baselineMs.p50)}/${f(c1?.baselineMs.p99)}), 20 calls ${f(c20?.gatewayMs.p50)}/${f(c20?.gatewayMs.p99)} ms (baseline ${f(c20?.baselineMs.p50)}/${f(c20?.baselineMs.p99)}); ` +
       `CPU 1/20 calls ${f(c1?.gatewayCpuPercent)}%/${f(c20?.gatewayCpuPercent)}% (baseline ${f(c1?.baselineCpuPercent)}%/${f(c20?.baselineCpuPercent)}%); ` +
       `RSS 1/20 calls ${f(c1?.gatewayRssMb)}/${f(c20?.gatewayRssMb)} MB (baseline ${f(c1?.baselineRssMb)}/${f(c20?.baselineRssMb)}); ` +
       `real app 1 call CPU ${f(med(ui?.app?.cpuPercentInOneCall))}% RSS ${f(ui?.app?.rssMbAfterCalls)} MB` +
