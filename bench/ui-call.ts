@@ -555,7 +555,11 @@ async function main(): Promise<Record<string, unknown>> {
     await app?.stop().catch(() => undefined);
     proxy.close();
   };
-  process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
+  let stopping = false;
+  process.once('SIGTERM', () => {
+    stopping = true;
+    void cleanup().finally(() => process.exit(143));
+  });
   try {
     const tAppStart = performance.now();
     app = await startApp(testProfile({ user: '1001', outboundProxy: `sip:${HOST}:${proxy.port};transport=udp` }), { timeoutMs: 30_000 });
@@ -588,6 +592,7 @@ async function main(): Promise<Record<string, unknown>> {
 
     const rssBefore = procRssMb(app.process.pid);
     for (let i = 0; i < CALLS; i++) {
+      if (stopping) break;
       if (performance.now() > DEADLINE - 15_000) {
         log(`deadline: stopping after ${i} calls`);
         break;
