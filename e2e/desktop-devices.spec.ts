@@ -3,10 +3,9 @@
 // speaker test tone, and the echo test that loops the agent's audio through the embedded
 // gateway (no PBX involved) until it is switched off.
 import type { Page } from '@playwright/test';
-import { REGISTERED, registrationStatus } from './support/checks';
+import { expectPageHears, REGISTERED, registrationStatus } from './support/checks';
 import { agentProfile, expect, playedMedia, test } from './support/desktop-app';
 import { FAKE_MIC_HZ } from './support/fake-mic';
-import { expectPageHears } from './support/checks';
 import { inboundAudioStats } from './support/page-audio';
 
 async function openSettings(page: Page): Promise<void> {
