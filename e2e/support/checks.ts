@@ -5,7 +5,7 @@ import { inboundAudioStats, recordRemoteAudio } from './page-audio';
 
 /** The status element showing the registration state (DESIGN.md: role "status"). */
 export function registrationStatus(page: Page) {
-  return page.getByRole('status').filter({ hasText: /Regist/ });
+  return page.getByRole('status').filter({ hasText: /regist/i });
 }
 
 /** "Registered" (not "Unregistered", not "Registering"). */
