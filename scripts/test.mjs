@@ -22,6 +22,7 @@ const started = Date.now();
 const TOOLS = {
   chromium: 'chromium',
   kamailio: 'kamailio',
+  'kamailio-tls': 'kamailio-tls-modules',
   baresip: 'baresip-core',
   sipp: 'sip-tester',
   sox: 'sox',
@@ -38,6 +39,8 @@ function log(msg) {
 
 function has(tool) {
   if (tool === 'chromium') return fs.existsSync('/usr/bin/chromium');
+  // Not a command: the module Kamailio loads for SIP over TLS (test/sip TLS tests).
+  if (tool === 'kamailio-tls') return ['x86_64-linux-gnu/', 'aarch64-linux-gnu/', ''].some((d) => fs.existsSync(`/usr/lib/${d}kamailio/modules/tls.so`));
   const r = spawnSync('sh', ['-c', `command -v ${tool} || test -x /usr/sbin/${tool}`], { stdio: 'ignore' });
   return r.status === 0;
 }

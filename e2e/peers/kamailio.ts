@@ -24,6 +24,8 @@ export interface KamailioOptions {
   authFailure?: 401 | 403;
   /** Port for UDP and TCP; default: a free one. */
   port?: number;
+  /** Also listen for SIP over TLS (on its own free port) with this server certificate (PEM files). */
+  tls?: { certFile: string; keyFile: string };
   /** Kamailio debug level (default 2: info; 3 = debug). */
   debug?: number;
   startTimeoutMs?: number;
@@ -35,6 +37,9 @@ export interface KamailioPeer {
   domain: string;
   udpUri: string;
   tcpUri: string;
+  /** With `tls`: the TLS port and `sip:127.0.0.1:<tlsPort>;transport=tls`. */
+  tlsPort?: number;
+  tlsUri?: string;
   /** Temp dir holding kamailio.cfg and the runtime dir. */
   dir: string;
   logs(): string;
@@ -50,6 +55,7 @@ export class KamailioConfigError extends Error {
 
 const SAFE = /^[A-Za-z0-9._+-]+$/;
 const SAFE_URI = /^sips?:[A-Za-z0-9._+@:;=-]+$/;
+const SAFE_PATH = /^[A-Za-z0-9._+/-]+$/;
 
 function check(value: string, what: string, re = SAFE): string {
   if (!re.test(value)) throw new KamailioConfigError(`kamailio: ${what} ${JSON.stringify(value)} has characters the generated config cannot hold`);
@@ -63,7 +69,30 @@ export function kamailioModulesDir(): string {
   throw new KamailioConfigError('kamailio modules not found: install them with `apt-get install -y kamailio`');
 }
 
-export function kamailioConfig(options: Required<Pick<KamailioOptions, 'users' | 'domain' | 'routes' | 'authFailure' | 'debug'>> & { port: number; modulesDir: string }): string {
+/** The tls module's own config: our server certificate; no client certificates asked or checked. */
+export function kamailioTlsConfig(tls: { certFile: string; keyFile: string }): string {
+  return `[server:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+certificate = ${check(tls.certFile, 'TLS certificate path', SAFE_PATH)}
+private_key = ${check(tls.keyFile, 'TLS key path', SAFE_PATH)}
+
+[client:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+`;
+}
+
+export function kamailioConfig(
+  options: Required<Pick<KamailioOptions, 'users' | 'domain' | 'routes' | 'authFailure' | 'debug'>> & {
+    port: number;
+    modulesDir: string;
+    /** TLS listener port and the path of the tls module's config (kamailioTlsConfig). */
+    tls?: { port: number; configFile: string };
+  },
+): string {
   const domain = check(options.domain, 'domain');
   const userCases = options.users
     .map((u) => `  if ($au == "${check(u.user, 'user')}") { $var(pw) = "${check(u.password, 'password')}"; }`)
@@ -87,9 +116,9 @@ dns_try_ipv6=no
 tcp_connection_lifetime=3605
 listen=udp:${LOOPBACK}:${options.port}
 listen=tcp:${LOOPBACK}:${options.port}
-alias="${domain}"
+${options.tls ? `enable_tls=yes\nlisten=tls:${LOOPBACK}:${options.tls.port}\n` : ''}alias="${domain}"
 mpath="${options.modulesDir}/"
-loadmodule "tm.so"
+${options.tls ? `loadmodule "tls.so"\nmodparam("tls", "config", "${check(options.tls.configFile, 'TLS config path', SAFE_PATH)}")\n` : ''}loadmodule "tm.so"
 loadmodule "sl.so"
 loadmodule "rr.so"
 loadmodule "pv.so"
@@ -125,9 +154,9 @@ request_route {
   if (is_method("REGISTER")) { route(REGISTRAR); exit; }
   remove_hf("Route");
   if (is_method("INVITE|SUBSCRIBE|REFER")) { record_route(); }
-  # TCP clients do not listen: remember their connection in the Contact (alias) so in-dialog
+  # TCP/TLS clients do not listen: remember their connection in the Contact (alias) so in-dialog
   # requests go back over it.
-  if (proto==TCP) { add_contact_alias(); }
+  if (proto==TCP || proto==TLS) { add_contact_alias(); }
   if ($rU==$null) { sl_send_reply("484", "Address Incomplete"); exit; }
   if (lookup("location")) { route(RELAY); exit; }
   route(STATIC);
@@ -150,7 +179,7 @@ ${userCases}
   if ($var(rc) < 0) { www_challenge("$td", "1"); exit; }
   if ($au != $tU) { sl_send_reply("403", "Forbidden - auth user does not match To"); exit; }
   consume_credentials();
-  if (proto==TCP) { fix_nated_register(); }
+  if (proto==TCP || proto==TLS) { fix_nated_register(); }
   if (!save("location")) { sl_reply_error(); }
   exit;
 }
@@ -162,7 +191,7 @@ route[RELAY] {
 }
 
 onreply_route[REPLY] {
-  if (proto==TCP) { add_contact_alias(); }
+  if (proto==TCP || proto==TLS) { add_contact_alias(); }
 }
 `;
 }
@@ -174,6 +203,15 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioP
   const runDir = path.join(dir, 'run');
   fs.mkdirSync(runDir);
   const cfgPath = path.join(dir, 'kamailio.cfg');
+  let tls: { port: number; configFile: string } | undefined;
+  if (options.tls) {
+    if (!fs.existsSync(path.join(kamailioModulesDir(), 'tls.so'))) {
+      removeDir(dir);
+      throw new KamailioConfigError('kamailio TLS module not found: install it with `apt-get install -y kamailio-tls-modules`');
+    }
+    tls = { port: await findFreePort({ udp: false }), configFile: path.join(dir, 'tls.cfg') };
+    fs.writeFileSync(tls.configFile, kamailioTlsConfig(options.tls));
+  }
   fs.writeFileSync(
     cfgPath,
     kamailioConfig({
@@ -184,6 +222,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioP
       debug: options.debug ?? 2,
       port,
       modulesDir: kamailioModulesDir(),
+      ...(tls ? { tls } : {}),
     }),
   );
   // -DD: stay in the foreground (no daemon) so the process group is ours to stop; -E: log to
@@ -212,6 +251,7 @@ export async function startKamailio(options: KamailioOptions): Promise<KamailioP
     domain,
     udpUri: `sip:${LOOPBACK}:${port};transport=udp`,
     tcpUri: `sip:${LOOPBACK}:${port};transport=tcp`,
+    ...(tls ? { tlsPort: tls.port, tlsUri: `sip:${LOOPBACK}:${tls.port};transport=tls` } : {}),
     dir,
     logs: () => proc.logs(),
     waitForLog: (pattern, timeoutMs) => proc.waitForLine(pattern, timeoutMs),
