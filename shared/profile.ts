@@ -23,6 +23,7 @@ export const sipSchema = z
     localAddress: ipv4.optional(),
     registerExpires: z.number().int().min(60, 'must be at least 60 seconds').max(86400).optional(),
     transport: z.enum(['udp', 'tcp', 'tls']).optional(),
+    tlsCaFile: z.string().min(1, 'must be the path of a PEM file with the CA certificate(s)').optional(),
   })
   .strict();
 

@@ -133,6 +133,11 @@ export interface SipSettings {
   registerExpires?: number;
   /** Transport when the outbound proxy does not say; default udp. */
   transport?: 'udp' | 'tcp' | 'tls';
+  /**
+   * TLS only: path of a PEM bundle with the CA certificate(s) that signed the SIP server's
+   * certificate (a private CA IT deploys); trusted in addition to the built-in CA store.
+   */
+  tlsCaFile?: string;
 }
 
 export interface MediaSettings {

@@ -36,7 +36,7 @@ function bindRtp(): Promise<dgram.Socket> {
   });
 }
 
-export function profileFor(opts: { user?: string; password?: string; domain?: string; proxy: string; expires?: number }): Profile {
+export function profileFor(opts: { user?: string; password?: string; domain?: string; proxy: string; expires?: number; tlsCaFile?: string }): Profile {
   const user = opts.user ?? '1001';
   return {
     displayName: `Agent ${user}`,
@@ -47,6 +47,7 @@ export function profileFor(opts: { user?: string; password?: string; domain?: st
       outboundProxy: opts.proxy,
       localAddress: '127.0.0.1',
       ...(opts.expires ? { registerExpires: opts.expires } : {}),
+      ...(opts.tlsCaFile ? { tlsCaFile: opts.tlsCaFile } : {}),
     },
   };
 }

@@ -3,7 +3,9 @@
 // whose failures are explained in plain words; calls are SipCallImpl.
 import { randomUUID } from 'node:crypto';
 import dns from 'node:dns/promises';
+import fs from 'node:fs/promises';
 import net from 'node:net';
+import tls from 'node:tls';
 import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Emitter, type Session, type URI } from 'sip.js';
 import type { RegistrationSnapshot, RemoteParty } from '../../../shared/types';
 import type { SipMediaPort } from '../gateway/types';
@@ -14,11 +16,13 @@ import { SipCallImpl } from './call';
 import { parseSdp, chooseCodec, SdpNegotiationError, SdpParseError } from './sdp';
 import { PlainRtpSessionDescriptionHandler } from './sdh';
 import { TcpTransport, type TcpTransportOptions } from './transport/tcp';
+import { StreamTransport } from './transport/stream';
+import { SipTlsError, TlsTransport, type TlsTransportOptions } from './transport/tls';
 import { UdpTransport, bindUdpSocket, type UdpTransportOptions } from './transport/udp';
 import type { SipAccount, SipAccountEvents, SipAccountOptions, SipCall } from './types';
 import type { TimerValues } from './retransmit';
 import { peekMessage } from './wire';
-import { connectFailureReason, registrationFailureReason, type StatusLike } from './wording';
+import { connectFailureReason, registrationFailureReason, tlsFailureReason, type StatusLike } from './wording';
 
 /** The profile's SIP settings cannot be used (bad URI, unsupported transport ...). */
 export class SipConfigError extends Error {
@@ -50,8 +54,10 @@ interface ResolvedSettings {
   user: string;
   domain: string;
   localAddress: string;
-  transport: 'udp' | 'tcp';
+  transport: 'udp' | 'tcp' | 'tls';
   proxy: { host: string; port: number };
+  /** The proxy as configured (name or IP literal): what TLS checks the certificate against. */
+  proxyHost: string;
   proxyLabel: string;
   routeSet: string[];
   expires: number;
@@ -69,21 +75,32 @@ async function resolveSettings(options: SipAccountOptions): Promise<ResolvedSett
   if (!aor || !aor.user) throw new SipConfigError(`sip.uri: "${sip.uri}" is not a SIP address like sip:1001@example.com`);
   const localAddress = sip.localAddress ?? '127.0.0.1';
   let host = aor.host;
-  let port = 5060;
-  let transport = sip.transport ?? 'udp';
-  const routeSet: string[] = [];
+  let explicitPort: number | undefined;
+  // A sips: address of record means TLS unless the profile says otherwise.
+  let transport: string = sip.transport ?? (aor.scheme === 'sips' ? 'tls' : 'udp');
   if (sip.outboundProxy) {
     const proxy = UserAgent.makeURI(sip.outboundProxy);
     if (!proxy) throw new SipConfigError(`sip.outboundProxy: "${sip.outboundProxy}" is not a SIP URI like sip:10.0.0.5:5060;transport=udp`);
     host = proxy.host;
-    port = proxy.port ?? 5060;
+    explicitPort = proxy.port;
     const param = proxy.getParam('transport');
-    if (typeof param === 'string' && param) transport = param.toLowerCase() as typeof transport;
-    routeSet.push(`<sip:${host}:${port};${transport === 'udp' ? '' : `transport=${transport};`}lr>`);
+    const named = typeof param === 'string' && param ? param.toLowerCase() : undefined;
+    if (proxy.scheme === 'sips') {
+      // sips: is TLS to the proxy (RFC 3261 26.2.2); ";transport=tcp" on it is the old spelling of the same.
+      if (named && named !== 'tls' && named !== 'tcp') {
+        throw new SipConfigError(`sip.outboundProxy: a sips: URI needs TLS, not ${named.toUpperCase()} — use sips:${host}:${explicitPort ?? 5061} or sip:…;transport=${named}`);
+      }
+      transport = 'tls';
+    } else if (named) {
+      transport = named;
+    }
   }
-  if (transport !== 'udp' && transport !== 'tcp') {
-    throw new SipConfigError(`sip.transport: ${transport.toUpperCase()} is not supported yet; use UDP or TCP`);
+  if (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls') {
+    throw new SipConfigError(`sip.transport: ${transport.toUpperCase()} is not supported; use UDP, TCP or TLS`);
   }
+  const port = explicitPort ?? (transport === 'tls' ? 5061 : 5060);
+  const routeSet = sip.outboundProxy ? [`<sip:${host}:${port};${transport === 'udp' ? '' : `transport=${transport};`}lr>`] : [];
+  const proxyHost = host;
   const proxyLabel = `${host}:${port}`;
   if (!net.isIP(host)) {
     // One lookup when the account starts; the flow then stays on that address.
@@ -100,10 +117,26 @@ async function resolveSettings(options: SipAccountOptions): Promise<ResolvedSett
     localAddress,
     transport,
     proxy: { host, port },
+    proxyHost,
     proxyLabel,
     routeSet,
     expires: sip.registerExpires ?? DEFAULT_EXPIRES,
   };
+}
+
+/** The PEM bundle IT deploys for a private CA (sip.tlsCaFile). */
+async function readCaFile(file: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new SipConfigError(`sip.tlsCaFile: cannot read "${file}" (${code}) — check the path IT gave you`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new SipConfigError(`sip.tlsCaFile: "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----) — ask IT for the CA file in PEM format`);
+  }
+  return pem;
 }
 
 function remoteFrom(uri: URI, displayName: string | undefined): RemoteParty {
@@ -182,10 +215,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       await this.#startUserAgent();
     } catch (error) {
       this.#running = 'stopped';
-      const reason =
-        error instanceof SipConfigError
-          ? error.message
-          : connectFailureReason(this.#settings?.proxyLabel ?? 'the SIP server', error instanceof Error ? error.message : String(error));
+      const reason = error instanceof SipConfigError ? error.message : this.#connectReason(error);
       this.#setRegistration('failed', { reason });
       await this.#teardownUserAgent();
       return;
@@ -200,8 +230,8 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     const sip = this.#options.profile.sip;
     const log = this.#log.child('sipjs');
     const common = { localAddress: s.localAddress, remote: s.proxy, onWire: (d: 'in' | 'out', t: string) => this.#onWire(d, t), log: this.#log.child(s.transport) };
-    let transportConstructor: typeof UdpTransport | typeof TcpTransport;
-    let transportOptions: UdpTransportOptions | TcpTransportOptions;
+    let transportConstructor: typeof UdpTransport | typeof TcpTransport | typeof TlsTransport;
+    let transportOptions: UdpTransportOptions | TcpTransportOptions | TlsTransportOptions;
     let udpPort = 0;
     if (s.transport === 'udp') {
       const socket = await bindUdpSocket(s.localAddress);
@@ -209,15 +239,28 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       transportConstructor = UdpTransport;
       transportOptions = { ...common, socket, ...(this.#tuning.udpTimers ? { timers: this.#tuning.udpTimers } : {}) } satisfies UdpTransportOptions;
     } else {
-      transportConstructor = TcpTransport;
-      transportOptions = {
+      const stream: TcpTransportOptions = {
         ...common,
         ...(this.#tuning.tcpKeepaliveMs ? { keepaliveMs: this.#tuning.tcpKeepaliveMs } : {}),
         onLocalPort: (port) => {
           if (this.#ua) this.#ua.contact.uri.port = port;
         },
-        onReconnected: () => this.#onTcpReconnected(),
-      } satisfies TcpTransportOptions;
+        onReconnected: () => this.#onStreamReconnected(),
+      };
+      if (s.transport === 'tcp') {
+        transportConstructor = TcpTransport;
+        transportOptions = stream;
+      } else {
+        transportConstructor = TlsTransport;
+        // IT's private CA is trusted in addition to Node's CA store, so a server with a public
+        // certificate keeps working if the profile still names the CA file.
+        const ca = sip.tlsCaFile ? [...tls.rootCertificates, await readCaFile(sip.tlsCaFile)] : undefined;
+        transportOptions = {
+          ...stream,
+          ...(net.isIP(s.proxyHost) ? {} : { servername: s.proxyHost }),
+          ...(ca ? { ca } : {}),
+        } satisfies TlsTransportOptions;
+      }
     }
     const ua = new UserAgent({
       uri: s.aor,
@@ -258,10 +301,10 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     this.#registerer.stateChange.addListener((state) => this.#onRegistererState(state));
   }
 
-  #onTcpReconnected(): void {
+  #onStreamReconnected(): void {
     if (this.#running !== 'started') return;
     // The binding points at the old connection's port: register the new one now.
-    this.#log.info(`TCP reconnected from port ${this.#ua?.contact.uri.port ?? '?'}; registering again`);
+    this.#log.info(`${this.#settings?.transport.toUpperCase() ?? 'stream'} reconnected from port ${this.#ua?.contact.uri.port ?? '?'}; registering again`);
     this.register().catch((error: unknown) => this.#log.warn('re-REGISTER after reconnect failed', error));
   }
 
@@ -282,11 +325,25 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     }
   }
 
+  /** Plain words for a connection to the proxy that could not be made (TLS: certificate or handshake). */
+  #connectReason(error: unknown): string {
+    const s = this.#settings;
+    const label = s?.proxyLabel ?? 'the SIP server';
+    if (error instanceof SipTlsError) {
+      return tlsFailureReason(error, label, { host: s?.proxyHost ?? label, caFileSet: Boolean(this.#options.profile.sip.tlsCaFile) });
+    }
+    return connectFailureReason(label, error instanceof Error ? error.message : String(error));
+  }
+
   /** Plain words for a REGISTER that failed with `final` (undefined: no final response at all). */
   #failureReason(final: StatusLike | undefined): string {
     const s = this.#settings;
     if (!s) return 'the SIP account is not configured';
-    if (this.#ua && !this.#ua.transport.isConnected()) return connectFailureReason(s.proxyLabel, 'connection lost');
+    if (this.#ua && !this.#ua.transport.isConnected()) {
+      // A reconnect may have failed for a reason worth naming (e.g. the server's new certificate).
+      const last = this.#ua.transport instanceof StreamTransport ? this.#ua.transport.lastError : undefined;
+      return last ? this.#connectReason(last) : connectFailureReason(s.proxyLabel, 'connection lost');
+    }
     if (!final || final.status < 300) return registrationFailureReason({ status: 408, reason: 'Request Timeout' }, s.proxyLabel, s.user);
     return registrationFailureReason(final, s.proxyLabel, s.user);
   }
@@ -295,8 +352,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     const registerer = this.#registerer;
     if (!registerer || this.#running !== 'started') throw new SipNotStartedError();
     await this.#registererIdle(registerer);
-    const s = this.#settings;
-    if (!s) throw new SipNotStartedError();
+    if (!this.#settings) throw new SipNotStartedError();
     if (this.#snapshot.state !== 'registered') this.#setRegistration('registering');
     this.#lastRegisterFinal = undefined;
     await new Promise<void>((resolve) => {
@@ -314,7 +370,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
           },
         })
         .catch((error: unknown) => {
-          this.#setRegistration('failed', { reason: connectFailureReason(s.proxyLabel, error instanceof Error ? error.message : String(error)) });
+          this.#setRegistration('failed', { reason: this.#connectReason(error) });
           this.#releaseRegisterWaiters();
         });
     });

@@ -1,4 +1,5 @@
 // Plain words for registration failures and call endings: what failed and what to do.
+import type { TlsFailureKind } from './transport/tls';
 
 export interface StatusLike {
   status: number;
@@ -19,7 +20,43 @@ export function registrationFailureReason(failure: StatusLike, proxy: string, us
 }
 
 export function connectFailureReason(proxy: string, detail: string): string {
-  return `cannot connect to ${proxy} (${detail}) — check the network and the outbound proxy in Settings`;
+  return `cannot connect to ${proxy} (${plainConnectDetail(detail)}) — check the network and the outbound proxy in Settings`;
+}
+
+/** Socket errors as words; unknown ones are kept as they are (they still help IT). */
+function plainConnectDetail(detail: string): string {
+  if (/ECONNREFUSED/.test(detail)) return 'connection refused';
+  if (/EHOSTUNREACH|ENETUNREACH/.test(detail)) return 'no route to the server';
+  if (/ETIMEDOUT|within \d+ ms/.test(detail)) return 'no answer';
+  return detail;
+}
+
+export interface TlsFailureLike {
+  kind: TlsFailureKind;
+  /** 'mismatch': who the certificate is for. */
+  certNames?: string[];
+  /** 'handshake': what went wrong. */
+  detail?: string;
+}
+
+/** Why a TLS connection to the SIP server was not made, for "Registration failed: <this>". */
+export function tlsFailureReason(failure: TlsFailureLike, proxy: string, options: { host: string; caFileSet: boolean }): string {
+  switch (failure.kind) {
+    case 'untrusted':
+      return options.caFileSet
+        ? "the SIP server's certificate is not trusted (not signed by the CA in sip.tlsCaFile, or self-signed) — ask IT for the right CA file for sip.tlsCaFile"
+        : "the SIP server's certificate is not trusted (self-signed or unknown CA) — ask IT for the CA file and set sip.tlsCaFile";
+    case 'mismatch': {
+      const names = failure.certNames?.length ? failure.certNames.join(', ') : 'another server';
+      return `the SIP server's certificate does not match ${options.host} (it is for ${names}) — set the outbound proxy in Settings to the name on the certificate, or ask IT`;
+    }
+    case 'expired':
+      return "the SIP server's certificate has expired — ask IT to renew it (or check this computer's date)";
+    case 'not-yet-valid':
+      return "the SIP server's certificate is not valid yet — check this computer's date and time, or ask IT";
+    case 'handshake':
+      return `TLS handshake with ${proxy} failed (${failure.detail ?? 'unknown reason'}) — check that the outbound proxy's port speaks SIP over TLS (usually 5061), or call IT`;
+  }
 }
 
 /** Why an outbound call failed, from the final response the far end (or proxy) sent. */

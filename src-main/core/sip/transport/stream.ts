@@ -1,12 +1,13 @@
-// SIP over TCP: one connection to the outbound proxy, framed by Content-Length, kept alive with
-// CRLF pings (RFC 5626). TCP is reliable, so no retransmission here. A reconnect gets a new local
-// port: the owner is told (onLocalPort) so it can fix the Contact and re-REGISTER.
-import net from 'node:net';
+// SIP over a byte stream (TCP, TLS): one connection to the outbound proxy, framed by
+// Content-Length, kept alive with CRLF pings (RFC 5626). Streams are reliable, so no
+// retransmission here. A reconnect gets a new local port: the owner is told (onLocalPort) so it
+// can fix the Contact and re-REGISTER. Subclasses only say how a connection is opened.
+import type net from 'node:net';
 import { TransportState } from 'sip.js';
 import { SipFramingError, SipStreamFramer } from '../framing';
 import { NodeTransportBase, type NodeTransportOptions } from './base';
 
-export interface TcpTransportOptions extends NodeTransportOptions {
+export interface StreamTransportOptions extends NodeTransportOptions {
   /** Called on every (re)connect with the new local port, before sip.js hears of the connection. */
   onLocalPort?: (port: number) => void;
   /** Called after a reconnect (not the first connect) once the transport is connected again. */
@@ -18,9 +19,15 @@ export interface TcpTransportOptions extends NodeTransportOptions {
   connectTimeoutMs?: number;
 }
 
-export class TcpTransport extends NodeTransportBase {
-  readonly protocol = 'TCP';
-  readonly #o: TcpTransportOptions;
+/** A connection being opened, and the event after which SIP may flow on it. */
+export interface OpeningStream {
+  socket: net.Socket;
+  /** 'connect' for plain TCP; 'secureConnect' for TLS (after the handshake and certificate checks). */
+  readyEvent: 'connect' | 'secureConnect';
+}
+
+export abstract class StreamTransport extends NodeTransportBase {
+  readonly #o: StreamTransportOptions;
   readonly #framer = new SipStreamFramer();
   #socket: net.Socket | undefined;
   #port = 0;
@@ -30,11 +37,27 @@ export class TcpTransport extends NodeTransportBase {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #connecting: Promise<void> | undefined;
+  #lastError: Error | undefined;
 
-  constructor(_logger: unknown, options: unknown) {
-    const o = options as TcpTransportOptions;
-    super(o);
-    this.#o = o;
+  protected constructor(options: StreamTransportOptions) {
+    super(options);
+    this.#o = options;
+  }
+
+  /** Starts opening a connection to `options.remote` from `options.localAddress`. */
+  protected abstract openStream(): OpeningStream;
+
+  /**
+   * The error connect() rejects with when the connection failed before it was ready; TLS turns
+   * certificate and handshake failures into its own error class here.
+   */
+  protected connectError(error: Error, _socket: net.Socket): Error {
+    return error;
+  }
+
+  /** Why the last connection attempt failed (undefined once connected). */
+  get lastError(): Error | undefined {
+    return this.#lastError;
   }
 
   get localPort(): number {
@@ -53,12 +76,15 @@ export class TcpTransport extends NodeTransportBase {
   #open(): Promise<void> {
     const { host, port } = this.options.remote;
     this.setState(TransportState.Connecting);
+    const proto = this.protocol;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port, localAddress: this.options.localAddress });
-      const timer = setTimeout(() => socket.destroy(new Error(`no TCP connection to ${host}:${port} within ${this.#o.connectTimeoutMs ?? 10_000} ms`)), this.#o.connectTimeoutMs ?? 10_000);
+      const { socket, readyEvent } = this.openStream();
+      const timer = setTimeout(() => socket.destroy(new Error(`no ${proto} connection to ${host}:${port} within ${this.#o.connectTimeoutMs ?? 10_000} ms`)), this.#o.connectTimeoutMs ?? 10_000);
       socket.setNoDelay(true);
-      socket.once('connect', () => {
+      let failure: Error | undefined;
+      socket.once(readyEvent, () => {
         clearTimeout(timer);
+        this.#lastError = undefined;
         this.#socket = socket;
         this.#port = socket.localPort ?? 0;
         this.#framer.reset();
@@ -75,13 +101,24 @@ export class TcpTransport extends NodeTransportBase {
       socket.on('data', (chunk: Buffer) => this.#onData(chunk, socket));
       socket.once('error', (error) => {
         clearTimeout(timer);
-        this.log.warn(`TCP connection to ${host}:${port} failed`, error);
-        if (this.#socket !== socket) reject(error);
+        if (this.#socket === socket) {
+          this.log.warn(`${proto} connection to ${host}:${port} failed`, error);
+          return;
+        }
+        failure = this.connectError(error, socket);
+        this.#lastError = failure;
+        this.log.warn(`${proto} connection to ${host}:${port} failed: ${failure.message}`);
+        reject(failure);
       });
       socket.once('close', () => {
         clearTimeout(timer);
         if (this.#socket !== socket) {
-          reject(new Error(`TCP connection to ${host}:${port} closed`));
+          if (!failure) {
+            // Closed before it was ready without an error: for TLS the peer hung up mid-handshake.
+            failure = this.connectError(new Error(`${proto} connection to ${host}:${port} closed`), socket);
+            this.#lastError = failure;
+          }
+          reject(failure);
           return;
         }
         this.#socket = undefined;
@@ -90,7 +127,7 @@ export class TcpTransport extends NodeTransportBase {
           this.setState(TransportState.Disconnected);
           return;
         }
-        this.setState(TransportState.Disconnected, new Error(`TCP connection to ${host}:${port} lost`));
+        this.setState(TransportState.Disconnected, new Error(`${proto} connection to ${host}:${port} lost`));
         this.#scheduleReconnect();
       });
     });
@@ -126,7 +163,7 @@ export class TcpTransport extends NodeTransportBase {
       items = this.#framer.push(chunk);
     } catch (error) {
       // The stream cannot be resynchronised: drop the connection, the reconnect starts clean.
-      this.log.warn('dropping TCP connection after an unparseable SIP stream', error instanceof SipFramingError ? error.message : error);
+      this.log.warn(`dropping ${this.protocol} connection after an unparseable SIP stream`, error instanceof SipFramingError ? error.message : error);
       socket.destroy();
       return;
     }
@@ -160,7 +197,7 @@ export class TcpTransport extends NodeTransportBase {
 
   async send(message: string): Promise<void> {
     const socket = this.#socket;
-    if (!socket || !this.isConnected()) throw new Error('TCP transport is not connected');
+    if (!socket || !this.isConnected()) throw new Error(`${this.protocol} transport is not connected`);
     const { text } = this.prepareOutgoing(message);
     await new Promise<void>((resolve, reject) => socket.write(text, 'utf8', (error) => (error ? reject(error) : resolve())));
   }
