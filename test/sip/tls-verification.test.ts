@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateProfile } from '../../shared/profile';
 import { LogHub } from '../../src-main/core/log/logger';
 import { SipTlsError, TlsTransport } from '../../src-main/core/sip/transport/tls';
 import { makeTestPki, type TestPki } from './certs';
@@ -172,6 +173,14 @@ describe('TLS transport: certificate and connection failures in plain words', ()
       state: 'failed',
       reason: `cannot connect to 127.0.0.1:${port} (connection refused) — check the network and the outbound proxy in Settings`,
     });
+  });
+
+  it('the profile takes sip.tlsCaFile as a path; an empty one is a field error', () => {
+    const sip = { uri: 'sip:1001@testbed.local', outboundProxy: 'sips:pbx.example.com', transport: 'tls' };
+    expect(validateProfile({ sip: { ...sip, tlsCaFile: '/etc/softphone/ca.pem' } }).errors).toEqual([]);
+    expect(validateProfile({ sip: { ...sip, tlsCaFile: '' } }).errors).toEqual([
+      { field: 'sip.tlsCaFile', message: 'sip.tlsCaFile: must be the path of a PEM file with the CA certificate(s)' },
+    ]);
   });
 
   it('an unreadable sip.tlsCaFile is named in the reason', async () => {
