@@ -26,6 +26,11 @@ describe('profile form', () => {
     expect(out.sip).not.toHaveProperty('password');
   });
 
+  it('keeps sip.tlsCaFile (not on the form) when saving', () => {
+    const withCa: ProfileView = { ...values, sip: { ...values.sip, transport: 'tls', tlsCaFile: '/etc/softphone/ca.pem' } };
+    expect(profileFromDraft(draftFromProfile(withCa), withCa).sip).toMatchObject({ transport: 'tls', tlsCaFile: '/etc/softphone/ca.pem' });
+  });
+
   it('sends a number field that is not a number as typed, so the core names the field', () => {
     const draft = { ...draftFromProfile(values), rtpPortMin: 'abc', rtpPortMax: '' };
     expect(profileFromDraft(draft, values).media).toEqual({ rtpPortMin: 'abc' });

@@ -151,6 +151,8 @@ export function profileFromDraft(
     localAddress: text(draft.localAddress),
     transport: draft.transport === '' ? undefined : draft.transport,
     registerExpires: num(draft.registerExpires),
+    // Not on the form: IT's CA file for SIP over TLS must survive a save, or TLS stops verifying.
+    tlsCaFile: values?.sip.tlsCaFile,
   });
   const media = compact({ rtpPortMin: num(draft.rtpPortMin), rtpPortMax: num(draft.rtpPortMax) });
   const hotkeys = compact({ answer: text(draft.hotkeyAnswer), hangup: text(draft.hotkeyHangup), mute: text(draft.hotkeyMute) });
