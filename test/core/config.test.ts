@@ -63,6 +63,8 @@ describe('profile loading', () => {
     expect((await t.make({ profile: 'nouri.json' }).load()).status.errors.map((e) => e.field)).toContain('sip.uri');
     const broken = (await t.make({ profile: 'broken.json' }).load()).status.errors;
     expect(broken[0]?.message).toMatch(/broken\.json is not valid JSON/);
+    // Only the real problem: nothing could be read, so no made-up "sip: is required" on top.
+    expect(broken).toHaveLength(1);
     const missing = (await t.make({ profile: 'nope.json' }).load()).status.errors;
     expect(missing[0]?.message).toMatch(/nope\.json does not exist/);
   });

@@ -167,9 +167,9 @@ export class ProfileConfig {
     const full = await this.#withPassword(values);
     const password = getPath(full, PASSWORD_KEY);
     const hasPassword = typeof password === 'string' && password.length > 0;
-    const validation = Object.keys(values).length === 0 && this.#readErrors.length === 0
-      ? { errors: [] as FieldError[] }
-      : validateProfile(full);
+    // Nothing read (fresh install, or every file unreadable): the read errors, if any, say
+    // why; validating the empty object would add a misleading "sip: is required".
+    const validation = Object.keys(values).length === 0 ? { errors: [] as FieldError[] } : validateProfile(full);
     const errors = [...this.#readErrors, ...validation.errors];
     const view = toView(values);
     const status: ProfileStatus = {
