@@ -17,6 +17,8 @@ export const SIPP_SCENARIOS = {
   'uas-answer': 'uas-answer.xml',
   /** UAS: 100, 183 with SDP + tone (early media) for `durationMs`, then 200; waits for BYE. */
   'uas-183-200': 'uas-early.xml',
+  /** UAS: answers, then expects a REFER naming keys.refer_target, answers 202 and expects BYE. */
+  'uas-refer': 'uas-refer.xml',
   /** UAC: calls `service` at `remote`, plays the tone, hangs up after `durationMs`. */
   uac: 'uac.xml',
   /** UAC: calls `service`, plays the tone, waits for the callee's BYE. */
