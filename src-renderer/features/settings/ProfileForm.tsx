@@ -107,6 +107,7 @@ export function ProfileForm({ status }: { status: ProfileStatus }) {
           </select>
         )}
       </Field>
+      {text('tlsCaFile', 'TLS CA file', { placeholder: 'only for a private CA, e.g. /etc/ssl/company-ca.pem' })}
       {text('registerExpires', 'Registration interval (seconds)', { type: 'number', placeholder: '600' })}
       <div className="field-pair">
         {text('rtpPortMin', 'RTP port min', { type: 'number', placeholder: '40000' })}

@@ -26,9 +26,13 @@ describe('profile form', () => {
     expect(out.sip).not.toHaveProperty('password');
   });
 
-  it('keeps sip.tlsCaFile (not on the form) when saving', () => {
+  it('keeps sip.tlsCaFile when saving, and the agent can set or clear it', () => {
     const withCa: ProfileView = { ...values, sip: { ...values.sip, transport: 'tls', tlsCaFile: '/etc/softphone/ca.pem' } };
-    expect(profileFromDraft(draftFromProfile(withCa), withCa).sip).toMatchObject({ transport: 'tls', tlsCaFile: '/etc/softphone/ca.pem' });
+    const draft = draftFromProfile(withCa);
+    expect(draft.tlsCaFile).toBe('/etc/softphone/ca.pem');
+    expect(profileFromDraft(draft, withCa).sip).toMatchObject({ transport: 'tls', tlsCaFile: '/etc/softphone/ca.pem' });
+    expect(profileFromDraft({ ...draft, tlsCaFile: '/opt/ca2.pem' }, withCa).sip).toMatchObject({ tlsCaFile: '/opt/ca2.pem' });
+    expect(profileFromDraft({ ...draft, tlsCaFile: '' }, withCa).sip).not.toHaveProperty('tlsCaFile');
   });
 
   it('sends a number field that is not a number as typed, so the core names the field', () => {

@@ -15,6 +15,8 @@ export interface ProfileDraft {
   outboundProxy: string;
   localAddress: string;
   transport: '' | 'udp' | 'tcp' | 'tls';
+  /** PEM file of a private CA for SIP over TLS (IT gives it). */
+  tlsCaFile: string;
   registerExpires: string;
   rtpPortMin: string;
   rtpPortMax: string;
@@ -39,6 +41,7 @@ export const FIELD_PATHS: Record<DraftKey, string> = {
   outboundProxy: 'sip.outboundProxy',
   localAddress: 'sip.localAddress',
   transport: 'sip.transport',
+  tlsCaFile: 'sip.tlsCaFile',
   registerExpires: 'sip.registerExpires',
   rtpPortMin: 'media.rtpPortMin',
   rtpPortMax: 'media.rtpPortMax',
@@ -82,6 +85,7 @@ export function draftFromProfile(values: ProfileView | undefined): ProfileDraft 
     outboundProxy: str(sip?.outboundProxy),
     localAddress: str(sip?.localAddress),
     transport: transport === 'udp' || transport === 'tcp' || transport === 'tls' ? transport : '',
+    tlsCaFile: str(sip?.tlsCaFile),
     registerExpires: str(sip?.registerExpires),
     rtpPortMin: str(media?.rtpPortMin),
     rtpPortMax: str(media?.rtpPortMax),
@@ -151,8 +155,7 @@ export function profileFromDraft(
     localAddress: text(draft.localAddress),
     transport: draft.transport === '' ? undefined : draft.transport,
     registerExpires: num(draft.registerExpires),
-    // Not on the form: IT's CA file for SIP over TLS must survive a save, or TLS stops verifying.
-    tlsCaFile: values?.sip.tlsCaFile,
+    tlsCaFile: text(draft.tlsCaFile),
   });
   const media = compact({ rtpPortMin: num(draft.rtpPortMin), rtpPortMax: num(draft.rtpPortMax) });
   const hotkeys = compact({ answer: text(draft.hotkeyAnswer), hangup: text(draft.hotkeyHangup), mute: text(draft.hotkeyMute) });
