@@ -11,7 +11,7 @@ function debugLogger(): ReturnType<LogHub['logger']> {
   hub.addSink(stderrSink);
   return hub.logger('gw');
 }
-import { FakeRenderer } from './fake-renderer';
+import { FakeRenderer, type Description } from './fake-renderer';
 import { FarEnd } from './far-end';
 import { pumpUntil, randomPortRange, waitFor } from './helpers';
 import { buildReport, compactNtp, parseRtcp } from '../../src-main/core/gateway/rtcp';
@@ -32,11 +32,26 @@ describe('gateway with a werift renderer', () => {
   let gw: ReturnType<typeof createMediaGateway>;
   let renderer: FakeRenderer;
   const farEnds: FarEnd[] = [];
+  /**
+   * Core -> renderer SDP held back while set: stands in for the real WebSocket + browser round
+   * trip (tens of ms), which this in-process renderer would otherwise finish before a single
+   * datagram is read.
+   */
+  let heldDescriptions: Description[] | undefined;
+  function pauseSignalling(): void {
+    heldDescriptions ??= [];
+  }
+  function resumeSignalling(): void {
+    const queued = heldDescriptions ?? [];
+    heldDescriptions = undefined;
+    for (const d of queued) void renderer.handle(d).catch(() => undefined);
+  }
 
   beforeEach(async () => {
+    heldDescriptions = undefined;
     gw = createMediaGateway({ localAddress: '127.0.0.1', ...randomPortRange(40), rtcpIntervalMs: 100 }, testLog);
     renderer = new FakeRenderer((d) => void gw.handleRendererDescription(d).catch(() => undefined));
-    gw.on('description', (d) => void renderer.handle(d).catch(() => undefined));
+    gw.on('description', (d) => (heldDescriptions ? heldDescriptions.push(d) : void renderer.handle(d).catch(() => undefined)));
     const connected = waitFor<void>((r) => gw.on('rtcState', (s) => s === 'connected' && r()));
     await renderer.start();
     await connected;
@@ -257,6 +272,172 @@ describe('gateway with a werift renderer', () => {
     const before = call.stats().toSip.packets;
     await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0x42)), () => call.stats().toSip.packets >= before + 5);
     expect(far.received.length).toBe(0);
+    call.dispose();
+  });
+
+  /** The call's first rendererReady, which must come without any SIP negotiation (bounded: fails instead of hanging). */
+  function preparedMid(call: CallMedia): Promise<string> {
+    const ready = waitFor<string>((r) => call.on('rendererReady', r));
+    let settled = false;
+    void ready.then(() => (settled = true));
+    const guard = pumpUntil(() => undefined, () => settled, 500).catch(() => {
+      throw new Error('the renderer leg was not negotiated before the SIP answer');
+    });
+    return Promise.all([ready, guard]).then(([mid]) => mid);
+  }
+
+  /** Offers the gateway sends the renderer from now on (each is one renderer-leg negotiation). */
+  function countOffers(): { readonly count: number } {
+    let count = 0;
+    gw.on('description', (d) => {
+      if (d.type === 'offer') count++;
+    });
+    return {
+      get count() {
+        return count;
+      },
+    };
+  }
+
+  /** Far-end audio payloads (first byte) the renderer receives on `mid`, with their sequence numbers. */
+  function receivedAt(mid: () => string | undefined): Array<{ byte: number; pt: number; seq: number }> {
+    const got: Array<{ byte: number; pt: number; seq: number }> = [];
+    renderer.onRtp((m, p) => {
+      if (m === mid() && p.header.payloadType !== 126) got.push({ byte: p.payload[0]!, pt: p.header.payloadType, seq: p.header.sequenceNumber });
+    });
+    return got;
+  }
+
+  /** Sends tail packets (0xe0) until one reaches the renderer, so every earlier packet had its chance. */
+  async function sendTailUntilSeen(far: FarEnd, call: CallMedia, got: Array<{ byte: number }>, pt = 0): Promise<void> {
+    await pumpUntil(() => far.send(call.rtpPort, Buffer.alloc(160, 0xe0), pt), () => got.some((g) => g.byte === 0xe0));
+  }
+
+  function expectBurstInOrder(got: Array<{ byte: number; pt: number; seq: number }>, burst: number, pt: number): void {
+    const head = got.slice(0, burst);
+    expect(head.map((g) => g.byte)).toEqual(Array.from({ length: burst }, (_, i) => i + 1));
+    expect(head.every((g) => g.pt === pt)).toBe(true);
+    // consecutive sequence numbers on the renderer leg: nothing lost or reordered in between
+    expect(head.map((g) => (g.seq - head[0]!.seq) & 0xffff)).toEqual(Array.from({ length: burst }, (_, i) => i));
+  }
+
+  it('relays far-end packets that arrive before the renderer leg is ready, all and in order', async () => {
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const call = await gw.createCallMedia('early1');
+    const got = receivedAt(() => call.mid);
+    const ready = waitFor<string>((r) => call.on('rendererReady', r));
+    pauseSignalling();
+    // Negotiated in the same turn as the media is created: the renderer leg is negotiated only now.
+    call.applyNegotiation(negotiated(far));
+    call.setRelaying(true);
+    // The far end's first words, sent the moment its answer is out, all read by the gateway
+    // before the renderer has answered the offer for the call's transceiver.
+    for (let i = 1; i <= 6; i++) far.send(call.rtpPort, Buffer.alloc(160, i));
+    await pumpUntil(() => undefined, () => call.stats().fromSip.packets >= 6);
+    expect(call.mid).toBeUndefined();
+    resumeSignalling();
+    await ready;
+    await sendTailUntilSeen(far, call, got);
+    expectBurstInOrder(got, 6, 0);
+    expect(call.stats().fromSip.packets).toBeGreaterThanOrEqual(7);
+    call.dispose();
+  });
+
+  it('prepares the renderer leg when the media is created: an answer with that codec (PCMU) needs no further offer', async () => {
+    const offers = countOffers();
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const call = await gw.createCallMedia('prep1');
+    // Before any SIP answer (INVITE just built / ringing): the call already has its transceiver.
+    const mid = await preparedMid(call);
+    expect(offers.count).toBe(1);
+    const got = receivedAt(() => mid);
+    call.applyNegotiation(negotiated(far));
+    call.setRelaying(true);
+    for (let i = 1; i <= 3; i++) far.send(call.rtpPort, Buffer.alloc(160, i));
+    await sendTailUntilSeen(far, call, got);
+    expectBurstInOrder(got, 3, 0);
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0x42)), () => far.received.length >= 3);
+    expect(call.mid).toBe(mid);
+    expect(offers.count).toBe(1);
+    call.dispose();
+  });
+
+  it('keeps a prepared leg (PCMU + telephone-event) when the far end answers PCMU without telephone-event', async () => {
+    const offers = countOffers();
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const call = await gw.createCallMedia('prep2');
+    const mid = await preparedMid(call);
+    const got = receivedAt(() => mid);
+    call.applyNegotiation(negotiated(far, { telephoneEvent: undefined }));
+    call.setRelaying(true);
+    await pumpUntil((i) => far.send(call.rtpPort, Buffer.alloc(160, i + 1)), () => got.length >= 3);
+    expect(got[0]!.byte).toBe(1);
+    expect(await call.sendDtmf('1')).toBe(false);
+    expect(offers.count).toBe(1);
+    call.dispose();
+  });
+
+  it('renegotiates a prepared leg when the answer picks another codec (PCMA), holding the first packets meanwhile', async () => {
+    const offers = countOffers();
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const call = await gw.createCallMedia('prep3');
+    const mid = await preparedMid(call);
+    expect(offers.count).toBe(1);
+    const got = receivedAt(() => mid);
+    const again = waitFor<string>((r) => call.on('rendererReady', r));
+    pauseSignalling();
+    call.applyNegotiation(negotiated(far, { codec: { name: 'PCMA', payloadType: 8, clockRate: 8000 } }));
+    call.setRelaying(true);
+    for (let i = 1; i <= 5; i++) far.send(call.rtpPort, Buffer.alloc(160, i), 8);
+    await pumpUntil(() => undefined, () => call.stats().fromSip.packets >= 5);
+    resumeSignalling();
+    expect(await again).toBe(mid);
+    await sendTailUntilSeen(far, call, got, 8);
+    expectBurstInOrder(got, 5, 8);
+    await pumpUntil(() => renderer.sendRtp(mid, Buffer.alloc(160, 0xd5), 8), () => far.received.length >= 3);
+    expect(new Set(far.received.map((r) => r.payloadType))).toEqual(new Set([8]));
+    expect(offers.count).toBe(2);
+    call.dispose();
+  });
+
+  it('inbound: prepare() with the offered codec while ringing, Answer starts audio without another offer', async () => {
+    const offers = countOffers();
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const call = await gw.createCallMedia('in1');
+    const pcma = { name: 'PCMA', payloadType: 8, clockRate: 8000 };
+    const te = { name: 'telephone-event', payloadType: 101, clockRate: 8000 };
+    call.prepare?.(pcma, te); // what the SIP layer knows from the INVITE's offer
+    const mid = await preparedMid(call);
+    expect(offers.count).toBe(1);
+    // Answer: relaying on, then our SDP answer is applied; the caller talks at once.
+    const got = receivedAt(() => mid);
+    call.setRelaying(true);
+    call.applyNegotiation(negotiated(far, { codec: pcma, telephoneEvent: te }));
+    for (let i = 1; i <= 3; i++) far.send(call.rtpPort, Buffer.alloc(160, i), 8);
+    await sendTailUntilSeen(far, call, got, 8);
+    expectBurstInOrder(got, 3, 8);
+    expect(offers.count).toBe(1);
+    call.dispose();
+  });
+
+  it('holds nothing while not relaying: far-end audio before setRelaying never reaches the renderer', async () => {
+    const far = await new FarEnd().open();
+    farEnds.push(far);
+    const call = await gw.createCallMedia('gate1');
+    const ready = waitFor<string>((r) => call.on('rendererReady', r));
+    call.applyNegotiation(negotiated(far));
+    const got = receivedAt(() => call.mid);
+    for (let i = 0; i < 4; i++) far.send(call.rtpPort, Buffer.alloc(160, 0x77));
+    await ready;
+    await pumpUntil(() => undefined, () => call.stats().fromSip.packets >= 4); // all four were processed
+    call.setRelaying(true);
+    await sendTailUntilSeen(far, call, got);
+    expect(got.some((g) => g.byte === 0x77)).toBe(false);
     call.dispose();
   });
 

@@ -8,13 +8,14 @@ import type { Logger } from '../log/logger';
 import { TypedEmitter } from '../util/typed-emitter';
 import { PCMU, rendererCodecFor, silencePayload, TELEPHONE_EVENT, type RendererCodec } from './codecs';
 import { dtmfEventCode, dtmfPackets } from './dtmf';
+import { HeldPackets, type HeldPacket } from './held-packets';
 import type { RendererConnection, RendererSlot, SlotOwner } from './renderer-connection';
 import { buildReport, ntpNow, rttFromReport, type ParsedRtcp, type ReportBlock } from './rtcp';
-import { buildRtp, parseRtp, RtpStreamRewriter } from './rtp';
+import { buildRtp, parseRtp, RtpStreamRewriter, type RtpView } from './rtp';
 import { RtpReceiveStats } from './rtp-stats';
 import { SenderReportClock, SipLeg } from './sip-leg';
 import type { SocketPair } from './port-allocator';
-import type { CallMedia, CallMediaEvents, NegotiatedMedia } from './types';
+import type { CallMedia, CallMediaEvents, CodecSpec, NegotiatedMedia } from './types';
 
 export class RendererConnectionLostError extends Error {
   override name = 'RendererConnectionLostError';
@@ -50,6 +51,10 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
 
   #negotiated: NegotiatedMedia | undefined;
   #rendererCodec: RendererCodec | undefined;
+  /** What we last asked the renderer connection for (prepared or negotiated). */
+  #requested: { codec: RendererCodec; telephoneEvent: boolean } | undefined;
+  /** Far-end packets that arrived while relaying but before the renderer leg was ready for the codec. */
+  readonly #held = new HeldPackets();
   #slot: RendererSlot | undefined;
   #mid: string | undefined;
   #relaying = false;
@@ -126,14 +131,53 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     );
     if (!previous || previous.codec.payloadType !== media.codec.payloadType || previous.codec.name !== media.codec.name) {
       this.#toSip.reanchor();
+      // Held packets of the previous codec would be relabelled as the new one: noise.
+      this.#held.clear();
     }
     this.#log.info(
       `${this.label}: SIP leg ${media.codec.name}/${media.codec.clockRate} pt ${media.codec.payloadType}` +
         `${media.telephoneEvent ? ` + telephone-event pt ${media.telephoneEvent.payloadType}` : ''} ` +
         `${media.direction} -> ${media.remoteAddress}:${media.remoteRtpPort}`,
     );
-    this.#renderer.attach(this, codec, media.telephoneEvent !== undefined);
+    // A leg prepared with telephone-event stays as it is when the far end has none: an unused
+    // payload type on the renderer m-line costs nothing, another offer/answer would cost ~40 ms.
+    const keepEvent = this.#requested?.codec === codec && this.#requested.telephoneEvent;
+    this.#request(codec, media.telephoneEvent !== undefined || keepEvent);
     this.#leg.startReports(() => this.#buildReport());
+    const slot = this.#slot;
+    if (!previous && slot && this.#legReady()) {
+      // Prepared before the SIP answer and already negotiated: audio flows from the first packet.
+      this.#log.info(`${this.label}: renderer transceiver mid ${slot.mid ?? '?'} ready (prepared before the SIP answer)`);
+    }
+  }
+
+  /**
+   * Negotiates the call's renderer leg for `codec` before the SIP answer is known (outbound: the
+   * codec we offer first; inbound: the one we will answer with), so that at 200 OK / 183 /
+   * Answer the leg is usually ready. Relays nothing (setRelaying still decides). Ignored once
+   * the SIP leg has negotiated: applyNegotiation always wins, and renegotiates if it differs.
+   */
+  prepare(codec: CodecSpec, telephoneEvent?: CodecSpec): void {
+    if (this.#disposed || this.#echo || !this.#leg || this.#negotiated) return;
+    let rendererCodec: RendererCodec;
+    try {
+      rendererCodec = rendererCodecFor(codec);
+    } catch {
+      return; // applyNegotiation reports an unsupported codec if the far end really picks it
+    }
+    this.#log.debug(`${this.label}: preparing the renderer leg for ${codec.name}${telephoneEvent ? ' + telephone-event' : ''}`);
+    this.#request(rendererCodec, telephoneEvent !== undefined);
+  }
+
+  /** The gateway's own guess (PREPARED_CODEC) when the media is created; a caller's prepare() or negotiation wins. */
+  prepareDefault(codec: CodecSpec, telephoneEvent?: CodecSpec): void {
+    if (this.#requested) return;
+    this.prepare(codec, telephoneEvent);
+  }
+
+  #request(codec: RendererCodec, telephoneEvent: boolean): void {
+    this.#requested = { codec, telephoneEvent };
+    this.#renderer.attach(this, codec, telephoneEvent);
   }
 
   // --- CallMedia ----------------------------------------------------------------------------
@@ -141,6 +185,8 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
   setRelaying(on: boolean): void {
     if (this.#echo) return;
     this.#relaying = on;
+    // Nothing reaches the agent while relaying is off, not even later.
+    if (!on) this.#held.clear();
   }
 
   setMuted(muted: boolean): void {
@@ -181,6 +227,7 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     }
     this.#timers.clear();
     this.#leg?.close();
+    this.#held.clear();
     this.#renderer.detach(this);
     this.#slot = undefined;
     this.removeAllListeners();
@@ -194,7 +241,10 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     this.#slot = slot;
     this.#mid = slot.mid;
     this.#toRenderer.reanchor();
-    this.#log.info(`${this.label}: renderer transceiver mid ${slot.mid ?? '?'} ready`);
+    if (this.#negotiated || this.#echo) this.#log.info(`${this.label}: renderer transceiver mid ${slot.mid ?? '?'} ready`);
+    // Not "ready" in the log: that line marks the leg ready for the SIP answer's codec (bench/ui-call.ts reads it).
+    else this.#log.info(`${this.label}: renderer transceiver mid ${slot.mid ?? '?'} prepared (${slot.negotiated?.codec.name ?? '?'}), waiting for the SIP answer`);
+    this.#flushHeld();
     if (slot.mid !== undefined) this.emit('rendererReady', slot.mid);
   }
 
@@ -257,16 +307,50 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     const isEvent = media.telephoneEvent !== undefined && rtp.payloadType === media.telephoneEvent.payloadType;
     if (!isEvent && rtp.payloadType !== media.codec.payloadType) return; // CN or anything not negotiated
     this.#fromSipStats.record(rtp.ssrc, rtp.sequenceNumber, rtp.timestamp, rtp.payload.length, arrivalMs, !isEvent);
+    if (!this.#relaying) return;
+    // The renderer leg is not negotiated yet (call start) or still carries the old codec (a
+    // re-INVITE changed it: relabelling the new payloads would play noise): hold the packet
+    // (bounded) and relay it as soon as the leg is ready, rather than clip the far end's first words.
+    // rtp.payload is a view into a datagram buffer Node never reuses: holding it needs no copy.
+    if (!this.#legReady()) {
+      this.#held.push({ rtp, isEvent, arrivalMs }, this.#rendererCodec?.clockRate ?? 8000);
+      return;
+    }
+    if (this.#held.size > 0) this.#flushHeld(); // keeps the order should a flush not have run yet
+    this.#relayToRenderer(rtp, isEvent);
+  }
+
+  /** The renderer leg can carry the SIP leg's current codec. */
+  #legReady(): boolean {
     const slot = this.#slot;
-    if (!this.#relaying || !slot) return;
-    // Mid-call codec change (re-INVITE): until the renderer leg is renegotiated, its m-line still
-    // carries the old codec; relabelling the new payloads would play noise.
-    if (slot.negotiated?.codec !== this.#rendererCodec) return;
+    return slot !== undefined && this.#rendererCodec !== undefined && slot.negotiated?.codec === this.#rendererCodec;
+  }
+
+  #relayToRenderer(rtp: RtpView, isEvent: boolean): void {
+    const slot = this.#slot;
+    if (!slot) return;
     const out = this.#toRenderer.map(rtp.ssrc, rtp.sequenceNumber, rtp.timestamp);
-    // rtp.payload is a view into a datagram buffer Node never reuses: no copy needed.
     if (isEvent) slot.sendTelephoneEvent({ marker: rtp.marker, ...out }, rtp.payload);
     else slot.sendAudio({ marker: rtp.marker, ...out }, rtp.payload);
     this.#markFirst('fromSip');
+  }
+
+  /**
+   * Relays what was held, oldest first, in one burst. All of it (up to the holder's ~200 ms
+   * bound) rather than only the newest: the burst only raises the renderer's jitter buffer
+   * level once, which it sheds by time-compressing within a second or so, whereas a dropped
+   * packet is a clipped syllable at the very start of the call.
+   */
+  #flushHeld(): void {
+    if (this.#held.size === 0 || !this.#relaying || !this.#legReady()) return;
+    const { packets, dropped } = this.#held.take();
+    const now = performance.now();
+    const oldest: HeldPacket = packets[0]!;
+    for (const p of packets) this.#relayToRenderer(p.rtp, p.isEvent);
+    this.#log.info(
+      `${this.label}: relayed ${packets.length} far-end packet(s) held until the renderer leg was ready ` +
+        `(oldest held ${Math.round(now - oldest.arrivalMs)} ms${dropped ? `, ${dropped} older dropped` : ''})`,
+    );
   }
 
   #onSipRtcp(report: ParsedRtcp): void {

@@ -50,6 +50,15 @@ export function rendererCodecFor(spec: CodecSpec): RendererCodec {
 }
 
 export const TELEPHONE_EVENT = RENDERER_CODECS.find((c) => c.name === 'telephone-event')!;
+
+/**
+ * What a call's renderer leg is negotiated with before the SIP answer is known: PCMU, the first
+ * codec the SIP leg offers (sip/sdp.ts LOCAL_CODECS) and the one most far ends pick, with
+ * telephone-event (almost every far end has it; a leg prepared with it is kept when the far end
+ * has none). Only its name and clock rate matter here.
+ */
+export const PREPARED_CODEC: CodecSpec = { name: 'PCMU', payloadType: 0, clockRate: 8000 };
+export const PREPARED_TELEPHONE_EVENT: CodecSpec = { name: 'telephone-event', payloadType: 101, clockRate: 8000 };
 export const PCMU = RENDERER_CODECS.find((c) => c.name === 'pcmu')!;
 
 /** One packet of silence in the codec, for the mute path; undefined when we cannot build one (then nothing is sent). */

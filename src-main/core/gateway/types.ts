@@ -39,6 +39,13 @@ export interface SipMediaPort {
   readonly rtpPort: number;
   /** Called after every completed offer/answer on the SIP leg (initial, early media, re-INVITE, hold). */
   applyNegotiation(media: NegotiatedMedia): void;
+  /**
+   * Optional hint before the offer/answer completes: the codec (and telephone-event) the call
+   * will most likely use, e.g. the one an inbound INVITE's offer makes us answer with. The
+   * gateway negotiates the call's renderer leg with it ahead of time (it already does so with
+   * PCMU when the media is created); relays nothing; ignored once applyNegotiation was called.
+   */
+  prepare?(codec: CodecSpec, telephoneEvent?: CodecSpec): void;
 }
 
 export interface CallMediaEvents {
