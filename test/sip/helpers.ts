@@ -3,7 +3,7 @@
 // and awaiting events instead of sleeping.
 import dgram from 'node:dgram';
 import type { Profile } from '../../shared/types';
-import type { NegotiatedMedia, SipMediaPort } from '../../src-main/core/gateway/types';
+import type { CodecSpec, NegotiatedMedia, SipMediaPort } from '../../src-main/core/gateway/types';
 import { LogHub, stderrSink } from '../../src-main/core/log/logger';
 import { createSipAccount } from '../../src-main/core/sip';
 import type { SipAccountTuning, SipAccount, SipAccountEvents, SipCall, SipCallEvents, SipEnded } from '../../src-main/core/sip';
@@ -12,6 +12,8 @@ import type { RegistrationSnapshot } from '../../shared/types';
 export interface FakeMedia extends SipMediaPort {
   callId: string;
   applied: NegotiatedMedia[];
+  /** Codecs the SIP layer asked the gateway to prepare the agent's leg with (before any answer). */
+  prepared: Array<{ codec: CodecSpec; telephoneEvent?: CodecSpec }>;
   released: boolean;
   socket: dgram.Socket;
 }
@@ -71,10 +73,14 @@ export function makeAccount(profile: Profile, tuning?: SipAccountTuning): TestAc
           localAddress: '127.0.0.1',
           rtpPort: socket.address().port,
           applied: [],
+          prepared: [],
           released: false,
           socket,
           applyNegotiation(n) {
             this.applied.push(n);
+          },
+          prepare(codec, telephoneEvent) {
+            this.prepared.push(telephoneEvent ? { codec, telephoneEvent } : { codec });
           },
         };
         media.set(callId, m);

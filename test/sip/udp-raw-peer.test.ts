@@ -220,6 +220,22 @@ describe('inbound call with a raw UAC', () => {
     expect(peer.count((m) => m.status === 481)).toBe(0);
   });
 
+  it('prepares the agent\'s media with the codec the caller offered, before the agent answers', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }));
+    await agent.account.start();
+    const to = agentAddress();
+    const incoming = nextIncoming(agent.account);
+    const offer = sdpOffer(30000, { pts: '8 0 101', rtpmaps: ['a=rtpmap:8 PCMA/8000', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:101 telephone-event/8000'] });
+    peer.send(inviteFromPeer(to, { callId: 'pcma-first', branch: 'z9hG4bKpcma', body: offer }), to);
+    const call = await incoming;
+    const media = agent.media.get(call.id);
+    expect(media?.prepared).toEqual([
+      { codec: expect.objectContaining({ name: 'PCMA', payloadType: 8 }), telephoneEvent: expect.objectContaining({ payloadType: 101 }) },
+    ]);
+    expect(media?.applied).toEqual([]); // nothing is answered or relayed until Answer
+  });
+
   it('rejects an offer with no common codec with 488 before ringing the agent', async () => {
     autoRegister(peer);
     agent = makeAccount(profileFor({ proxy: peer.uri }));

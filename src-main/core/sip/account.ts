@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger';
 import { redact } from '../log/redact';
 import { TypedEmitter } from '../util/typed-emitter';
 import { SipCallImpl } from './call';
-import { parseSdp, chooseCodec, SdpNegotiationError, SdpParseError } from './sdp';
+import { parseSdp, chooseCodec, SdpNegotiationError, SdpParseError, type Choice } from './sdp';
 import { PlainRtpSessionDescriptionHandler } from './sdh';
 import { TcpTransport, type TcpTransportOptions } from './transport/tcp';
 import { StreamTransport } from './transport/stream';
@@ -552,11 +552,12 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
   async #onInvite(invitation: Invitation): Promise<void> {
     const request = invitation.request;
     // Refuse an offer we cannot answer before ringing the agent (no point ringing for silence).
+    let choice: Choice | undefined;
     if (request.body) {
       try {
         const offer = parseSdp(request.body);
         if (!offer.audio) throw new SdpNegotiationError('The caller offered no audio stream');
-        chooseCodec(offer.audio.codecs);
+        choice = chooseCodec(offer.audio.codecs);
       } catch (error) {
         const status = error instanceof SdpParseError ? 400 : 488;
         const message = error instanceof Error ? error.message : String(error);
@@ -580,7 +581,10 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     const call = this.#newCall(id, 'inbound', remote, invitation);
     entry.call = call;
     try {
-      await entry.media();
+      const media = await entry.media();
+      // Negotiate the agent's side of the call with the codec the caller offered while it
+      // rings, so Answer starts audio without another renderer round trip.
+      if (choice) media.prepare?.(choice.codec, choice.telephoneEvent);
     } catch (error) {
       this.#log.warn(`no media for inbound call ${id}`, error);
       await invitation.reject({ statusCode: 503 }).catch(() => undefined);
