@@ -1,6 +1,6 @@
 // The controller routes core events: snapshots into the store, rtc descriptions both ways
 // between core and media engine, ring events to the ring tone, media errors into plain words.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Command, CoreEvent } from '../../shared/protocol';
 import { SignalingClient } from '../signaling/client';
 import type { Transport, TransportHandlers } from '../signaling/transport';
@@ -8,7 +8,7 @@ import { createAppStore } from '../store/store';
 import { fakeServices, FakeMedia } from '../test-support/fake-services';
 import { makeCall, makeSnapshot } from '../test-support/fixtures';
 import type { MediaEngineCallbacks } from './media-port';
-import { startController } from './controller';
+import { MEDIA_RECOVERY_DELAYS_MS, startController } from './controller';
 
 class LoopTransport implements Transport {
   sent: Command[] = [];
@@ -111,6 +111,78 @@ describe('controller', () => {
     expect(engines[0]!.calls.at(-1)).toEqual(['dispose', undefined]);
     expect(engines[1]!.calls[0]).toEqual(['start', undefined]);
     expect(services.media.current).toBe(engines[1]);
+  });
+
+  it('rebuilds a failed audio connection with backoff, and gives up with a notice after the last attempt', async () => {
+    vi.useFakeTimers();
+    try {
+      const transport = new LoopTransport();
+      const client = new SignalingClient(transport);
+      const services = fakeServices({ media: { current: null } });
+      const store = createAppStore(services);
+      const engines: Array<{ media: FakeMedia; cb: MediaEngineCallbacks }> = [];
+      startController({
+        client,
+        store,
+        services,
+        createMedia: (cb) => {
+          const m = new FakeMedia();
+          engines.push({ media: m, cb });
+          return m;
+        },
+        ringer: { ring: () => {}, keepOnly: () => {}, dispose: () => {} },
+      });
+      client.start();
+      transport.emit({ type: 'snapshot', payload: makeSnapshot({ seq: 1, rtc: 'connected' }) });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(engines).toHaveLength(1);
+      engines[0]!.cb.onStateChange?.('connected');
+
+      // The connection breaks mid-call: a fresh engine after the first delay, not before.
+      engines[0]!.cb.onStateChange?.('failed');
+      await vi.advanceTimersByTimeAsync(MEDIA_RECOVERY_DELAYS_MS[0]! - 1);
+      expect(engines).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(engines).toHaveLength(2);
+      expect(engines[0]!.media.calls.at(-1)).toEqual(['dispose', undefined]);
+      expect(engines[1]!.media.calls[0]).toEqual(['start', undefined]);
+      // A late event from the disposed engine changes nothing.
+      engines[0]!.cb.onStateChange?.('failed');
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(engines).toHaveLength(2);
+
+      // It keeps failing: one engine per delay, then a notice instead of an endless loop.
+      for (let i = 1; i <= MEDIA_RECOVERY_DELAYS_MS.length; i++) {
+        engines.at(-1)!.cb.onStateChange?.('failed');
+        await vi.advanceTimersByTimeAsync(60_000);
+      }
+      expect(engines).toHaveLength(1 + MEDIA_RECOVERY_DELAYS_MS.length);
+      expect(store.getState().notices.map((n) => n.message)).toContainEqual(expect.stringMatching(/could not be restored — restart/));
+
+      // Success resets the budget.
+      engines.at(-1)!.cb.onStateChange?.('connected');
+      engines.at(-1)!.cb.onStateChange?.('failed');
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(engines).toHaveLength(2 + MEDIA_RECOVERY_DELAYS_MS.length);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not rebuild the connection when the microphone is what failed', async () => {
+    vi.useFakeTimers();
+    try {
+      const { transport, media, callbacks } = setup();
+      transport.emit({ type: 'snapshot', payload: makeSnapshot() });
+      await vi.advanceTimersByTimeAsync(0);
+      media.micReady = false;
+      callbacks().onStateChange?.('failed');
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(media.calls.filter(([m]) => m === 'start')).toHaveLength(1);
+      expect(media.calls.some(([m]) => m === 'dispose')).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('plays the ring tone on ring events and stops it for calls that no longer ring', () => {

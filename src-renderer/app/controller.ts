@@ -27,6 +27,13 @@ export interface ControllerDeps {
   setTitle?: (title: string) => void;
 }
 
+/**
+ * Waits before each attempt to rebuild a failed audio connection. The core re-attaches live
+ * calls to a fresh connection (it sees a new DTLS fingerprint), so a call survives a broken
+ * connection with a short gap instead of staying silent until the agent restarts the app.
+ */
+export const MEDIA_RECOVERY_DELAYS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000];
+
 export function startController({ client, store, services, createMedia, ringer, mediaDevices, setTitle }: ControllerDeps): () => void {
   const state = () => store.getState();
   const subs: Array<() => void> = [];
@@ -34,6 +41,8 @@ export function startController({ client, store, services, createMedia, ringer, 
   let disposed = false;
   let appliedAudio = '';
   let lastRtc: RtcConnectionState | null = null;
+  let recoveryAttempts = 0;
+  let recoveryTimer: ReturnType<typeof setTimeout> | undefined;
 
   function log(level: 'info' | 'warn' | 'error', subsystem: string, message: string): void {
     client.send('log', { level, subsystem, message: message.slice(0, 4000) });
@@ -75,12 +84,34 @@ export function startController({ client, store, services, createMedia, ringer, 
       .catch(mediaError);
   }
 
+  /** The connection (not the microphone) failed: start a fresh engine after a bounded backoff. */
+  function scheduleMediaRecovery(): void {
+    if (disposed || recoveryTimer) return;
+    const delay = MEDIA_RECOVERY_DELAYS_MS[recoveryAttempts];
+    if (delay === undefined) {
+      log('error', 'media', `audio connection still failing after ${recoveryAttempts} attempts; giving up`);
+      state().addNotice('error', 'The audio connection inside the app could not be restored — restart Agent Softphone.');
+      return;
+    }
+    recoveryAttempts += 1;
+    log('warn', 'media', `audio connection failed; reconnecting in ${delay} ms (attempt ${recoveryAttempts} of ${MEDIA_RECOVERY_DELAYS_MS.length})`);
+    recoveryTimer = setTimeout(() => {
+      recoveryTimer = undefined;
+      if (!disposed) restartMedia('the audio connection failed');
+    }, delay);
+  }
+
   async function startMedia(): Promise<void> {
-    media = createMedia({
+    const engine: MediaPort = createMedia({
       sendDescription: (d) => client.send('rtc.description', { type: d.type, sdp: d.sdp }),
       onStateChange: (s) => {
+        if (media !== engine) return; // a disposed engine's last words
         state().setMediaState(String(s));
-        if (state().micProblem && media?.micReady) state().setMicProblem(null);
+        if (state().micProblem && engine.micReady) state().setMicProblem(null);
+        if (s === 'connected') recoveryAttempts = 0;
+        // With a working microphone, 'failed' is the connection; microphone failures are
+        // retried when a device appears (refreshDevices), not by rebuilding the connection.
+        else if (s === 'failed' && engine.micReady) scheduleMediaRecovery();
       },
       onError: mediaError,
       onDeviceNotice: (n) => {
@@ -89,6 +120,7 @@ export function startController({ client, store, services, createMedia, ringer, 
         void refreshDevices();
       },
     });
+    media = engine;
     services.media.current = media;
     try {
       await media.start();
@@ -109,8 +141,8 @@ export function startController({ client, store, services, createMedia, ringer, 
    * The core reports rtc 'idle' again after it replaced its media gateway (new media settings)
    * or restarted: the old peer connection leads nowhere, so a fresh engine offers again.
    */
-  function restartMedia(): void {
-    log('info', 'media', 'the core asked for a new audio connection (rtc idle); restarting the media engine');
+  function restartMedia(why: string): void {
+    log('info', 'media', `${why}; restarting the media engine`);
     media?.dispose();
     media = null;
     services.media.current = null;
@@ -130,7 +162,7 @@ export function startController({ client, store, services, createMedia, ringer, 
       const rtcWentIdle = lastRtc !== null && lastRtc !== 'idle' && snapshot.rtc === 'idle';
       lastRtc = snapshot.rtc;
       if (!media) void startMedia();
-      else if (rtcWentIdle) restartMedia();
+      else if (rtcWentIdle) restartMedia('the core asked for a new audio connection (rtc idle)');
       else applyAudioProcessing();
     }),
   );
@@ -163,6 +195,7 @@ export function startController({ client, store, services, createMedia, ringer, 
 
   return () => {
     disposed = true;
+    if (recoveryTimer) clearTimeout(recoveryTimer);
     for (const unsub of subs) unsub();
     ringer.dispose();
     media?.dispose();

@@ -103,7 +103,7 @@ export class MediaEngine {
         if (s === 'connected') this.#setState('connected');
         else if (s === 'failed') {
           this.#setState('failed');
-          this.#opts.onError?.('The audio connection inside the app failed — restart the app if calls have no sound.');
+          this.#opts.onError?.('The audio connection inside the app was lost — reconnecting.');
         } else if (s === 'closed') this.#setState('idle');
         else this.#setState('connecting');
       });
