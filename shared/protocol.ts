@@ -23,6 +23,11 @@ export const commandSchemas = {
   'call.mute': z.object({ callId, mute: z.boolean() }).strict(),
   'call.dtmf': z.object({ callId, digits: z.string().regex(/^[0-9*#A-Da-d]{1,32}$/) }).strict(),
   'call.transfer': z.object({ callId, target: z.string().trim().min(1).max(256) }).strict(),
+  /** Local 3-way conference of two live calls (held ones are resumed); the result's data is { conferenceId }. */
+  'call.conference': z
+    .object({ callIds: z.tuple([callId, callId]) })
+    .strict()
+    .refine((p) => p.callIds[0] !== p.callIds[1], { message: 'must name two different calls', path: ['callIds'] }),
   'agent.setState': z
     .object({ state: z.enum(['ready', 'not-ready', 'after-call-work']), reason: z.string().max(64).optional() })
     .strict(),

@@ -64,6 +64,8 @@ export interface CallSnapshot {
   endedAt?: number;
   /** Transceiver mid of this call on the renderer<->core peer connection (set once media is negotiated). */
   mid?: string;
+  /** Set on every call of one local conference (same id): the UI shows them together. */
+  conferenceId?: string;
   media: CallMediaStats;
 }
 

@@ -1,6 +1,7 @@
 // Audio checks for tests: tones made with sox, and frequency/level measured in Node so a test
 // can say "the far end heard 1 kHz" rather than "some bytes arrived".
 import fs from 'node:fs';
+import { alawToLinear, linearToUlaw, ulawToLinear } from '../../src-main/core/gateway/g711';
 import { run } from './process';
 
 export type SampleRate = 8000 | 16000 | 48000;
@@ -174,23 +175,13 @@ export function expectTone(analysis: ToneAnalysis, expectedHz: number, what: str
   }
 }
 
-// G.711 decoding (ITU-T G.711 tables computed), for RTP captured on the SIP leg.
+// G.711: the gateway's codec (src-main/core/gateway/g711.ts), reused rather than copied.
 export function decodeMulaw(byte: number): number {
-  const u = ~byte & 0xff;
-  const sign = u & 0x80;
-  const exponent = (u >> 4) & 0x07;
-  const mantissa = u & 0x0f;
-  const magnitude = (((mantissa << 3) + 0x84) << exponent) - 0x84;
-  return sign ? -magnitude : magnitude;
+  return ulawToLinear(byte);
 }
 
 export function decodeAlaw(byte: number): number {
-  const a = byte ^ 0x55;
-  const sign = a & 0x80;
-  const exponent = (a >> 4) & 0x07;
-  const mantissa = a & 0x0f;
-  let magnitude = exponent === 0 ? (mantissa << 4) + 8 : ((mantissa << 4) + 0x108) << (exponent - 1);
-  return sign ? magnitude : -magnitude;
+  return alawToLinear(byte);
 }
 
 /** Decodes G.711 payloads (PCMU or PCMA) to samples in [-1, 1] at 8 kHz. */
@@ -205,15 +196,7 @@ export function decodeG711(payloads: readonly Uint8Array[], law: 'PCMU' | 'PCMA'
 
 /** Encodes samples in [-1,1] to G.711 u-law (for a "renderer" in Node that sends PCMU). */
 export function encodeMulaw(sample: number): number {
-  const BIAS = 0x84;
-  let pcm = Math.max(-32635, Math.min(32635, Math.round(sample * 32768)));
-  const sign = pcm < 0 ? 0x80 : 0;
-  if (pcm < 0) pcm = -pcm;
-  pcm += BIAS;
-  let exponent = 7;
-  for (let mask = 0x4000; (pcm & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (pcm >> (exponent + 3)) & 0x0f;
-  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+  return linearToUlaw(sample * 32768);
 }
 
 /** Generates one sine frame of G.711 u-law samples (phase continues via `startSample`). */
@@ -221,4 +204,47 @@ export function mulawToneFrame(freqHz: number, startSample: number, count = 160,
   const out = Buffer.alloc(count);
   for (let i = 0; i < count; i++) out[i] = encodeMulaw(amplitude * Math.sin((2 * Math.PI * freqHz * (startSample + i)) / 8000));
   return out;
+}
+
+/**
+ * Amplitude (0..1, a full-scale sine is 1) of the component at `hz`, by the Goertzel algorithm
+ * over 100 ms blocks (10 Hz resolution at 8 kHz), averaged. Unlike analyzeSamples' dominant
+ * frequency it tells whether a second, quieter tone is present in a mix.
+ */
+export function toneAmplitude(pcm: Pcm, hz: number, options: AnalyzeOptions = {}): number {
+  const start = Math.min(pcm.samples.length, Math.round((options.skipSeconds ?? 0) * pcm.rate));
+  const end = options.maxSeconds === undefined ? pcm.samples.length : Math.min(pcm.samples.length, start + Math.round(options.maxSeconds * pcm.rate));
+  const block = Math.round(pcm.rate / 10);
+  const coeff = 2 * Math.cos((2 * Math.PI * hz) / pcm.rate);
+  let sum = 0;
+  let blocks = 0;
+  for (let off = start; off + block <= end; off += block) {
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < block; i++) {
+      const s0 = pcm.samples[off + i]! + coeff * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    const power = Math.max(0, s1 * s1 + s2 * s2 - coeff * s1 * s2);
+    sum += (2 * Math.sqrt(power)) / block;
+    blocks++;
+  }
+  return blocks === 0 ? 0 : sum / blocks;
+}
+
+/**
+ * Throws a readable error unless `pcm` has a clear component at `hz`: at least `minAmplitude`
+ * and `minRatio` times the level at a reference frequency where no test tone is (`noiseHz`).
+ */
+export function expectTonePresent(pcm: Pcm, hz: number, what: string, options: AnalyzeOptions & { minAmplitude?: number; minRatio?: number; noiseHz?: number } = {}): void {
+  const seconds = pcm.samples.length / pcm.rate - (options.skipSeconds ?? 0);
+  if (seconds < 0.2) throw new Error(`${what}: expected a ${hz} Hz component but got only ${Math.max(0, seconds).toFixed(2)} s of audio`);
+  const level = toneAmplitude(pcm, hz, options);
+  const noise = toneAmplitude(pcm, options.noiseHz ?? 700, options);
+  const minAmplitude = options.minAmplitude ?? 0.02;
+  const minRatio = options.minRatio ?? 5;
+  if (level < minAmplitude || level < noise * minRatio) {
+    throw new Error(`${what}: expected a ${hz} Hz component; its amplitude is ${level.toFixed(4)} (reference ${(options.noiseHz ?? 700)} Hz: ${noise.toFixed(4)})`);
+  }
 }

@@ -402,6 +402,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return calls.dtmf(cmd.payload.callId, cmd.payload.digits);
       case 'call.transfer':
         return calls.transfer(cmd.payload.callId, cmd.payload.target);
+      case 'call.conference':
+        return { conferenceId: await calls.conference(cmd.payload.callIds) };
       case 'agent.setState':
         agent.select(cmd.payload.state, cmd.payload.reason);
         return undefined;

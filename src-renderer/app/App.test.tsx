@@ -163,11 +163,35 @@ describe('call controls send the right commands', () => {
     expect(within(group).queryByRole('textbox', { name: 'Transfer to' })).toBeNull();
   });
 
-  it('Conference is present and says it is not available yet (no protocol command exists)', async () => {
-    const { user, commands } = renderApp(makeSnapshot({ calls: [makeCall({ id: 'c1' })] }));
-    await user.click(within(screen.getByRole('group', { name: '2000' })).getByRole('button', { name: 'Conference' }));
-    expect(screen.getByText('Conference is not available yet')).toBeTruthy();
-    expect(commands.sent).toEqual([]);
+  it('Conference is disabled with one call, and with two live calls sends call.conference with both', async () => {
+    const one = renderApp(makeSnapshot({ calls: [makeCall({ id: 'c1' })] }));
+    expect((within(screen.getByRole('group', { name: '2000' })).getByRole('button', { name: 'Conference' }) as HTMLButtonElement).disabled).toBe(true);
+    one.unmount();
+    const { user, commands } = renderApp(
+      makeSnapshot({
+        calls: [
+          makeCall({ id: 'c1', state: 'held' }),
+          makeCall({ id: 'c2', remote: { number: '3000', uri: 'sip:3000@testbed.local' } }),
+        ],
+      }),
+    );
+    await user.click(within(screen.getByRole('group', { name: '3000' })).getByRole('button', { name: 'Conference' }));
+    expect(commands.ofType('call.conference')).toEqual([{ callIds: ['c1', 'c2'] }]);
+  });
+
+  it('calls in a conference are shown together under a Conference heading', () => {
+    renderApp(
+      makeSnapshot({
+        calls: [
+          makeCall({ id: 'c1', conferenceId: 'k1' }),
+          makeCall({ id: 'c2', remote: { number: '3000', uri: 'sip:3000@testbed.local' }, conferenceId: 'k1' }),
+        ],
+      }),
+    );
+    const section = screen.getByRole('region', { name: 'Conference' });
+    expect(within(section).getByRole('group', { name: '2000' })).toBeTruthy();
+    expect(within(section).getByRole('group', { name: '3000' })).toBeTruthy();
+    expect(within(screen.getByRole('group', { name: '2000' })).getByText('In conference')).toBeTruthy();
   });
 
   it('a failed command is a readable error', async () => {

@@ -27,7 +27,8 @@ export interface CallsSlice {
   sendDtmf(callId: string, digits: string): Promise<void>;
   toggleTransfer(callId: string): void;
   transfer(callId: string, target: string): Promise<boolean>;
-  conference(callId: string): void;
+  /** Conference this call with the agent's other live call (exactly two live calls). */
+  conference(callId: string): Promise<void>;
   retryRegistration(): Promise<void>;
 }
 
@@ -108,9 +109,16 @@ export const createCallsSlice =
         if (ok) set((s) => ({ transferOpen: { ...s.transferOpen, [callId]: false } }));
         return ok;
       },
-      conference() {
-        // The protocol has no conference command yet; say so instead of inventing one.
-        get().addNotice('info', 'Conference is not available yet');
+      async conference(callId) {
+        const live = (get().snapshot?.calls ?? []).filter((c) => c.state === 'connected' || c.state === 'held');
+        const other = live.find((c) => c.id !== callId);
+        if (live.length !== 2 || !other || !live.some((c) => c.id === callId)) {
+          get().addNotice('warning', 'Conference needs exactly two calls: put the first call on hold, call the second party, then press Conference');
+          return;
+        }
+        // The held call first: the order the agent built the conference in.
+        const ids: [string, string] = other.state === 'held' ? [other.id, callId] : [callId, other.id];
+        await run('Conference', 'call.conference', { callIds: ids });
       },
       async retryRegistration() {
         await run('Registration retry', 'registration.retry', {});

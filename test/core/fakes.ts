@@ -2,7 +2,8 @@
 // by hand and observe what the call layer asked of SIP and of the media.
 import { TypedEmitter } from '../../src-main/core/util/typed-emitter';
 import type { CallMediaStats, RegistrationSnapshot, RemoteParty } from '../../shared/types';
-import type { CallMedia, CallMediaEvents, GatewayEvents, GatewayOptions, MediaGateway, NegotiatedMedia, SipMediaPort } from '../../src-main/core/gateway/types';
+import { ConferenceCodecError } from '../../src-main/core/gateway/errors';
+import type { CallMedia, CallMediaEvents, GatewayEvents, GatewayOptions, MediaConference, MediaGateway, NegotiatedMedia, SipMediaPort } from '../../src-main/core/gateway/types';
 import type { SipAccount, SipAccountEvents, SipAccountOptions, SipCall, SipCallEvents, SipEnded, SipProgress } from '../../src-main/core/sip/types';
 
 export class FakeCallMedia extends TypedEmitter<CallMediaEvents> implements CallMedia {
@@ -14,6 +15,10 @@ export class FakeCallMedia extends TypedEmitter<CallMediaEvents> implements Call
   disposed = 0;
   dtmfSupported = true;
   dtmfSent: string[] = [];
+  /** Codec the SIP leg negotiated (the fake gateway's conference() refuses anything but G.711). */
+  codec = 'PCMU';
+  /** The conference mixing this media, if any (plain relay otherwise). */
+  conference: FakeConference | undefined;
   statsValue: CallMediaStats = { fromSip: { packets: 0, bytes: 0, lost: 0, jitterMs: 0 }, toSip: { packets: 0, bytes: 0, lost: 0, jitterMs: 0 } };
 
   constructor(
@@ -44,6 +49,29 @@ export class FakeCallMedia extends TypedEmitter<CallMediaEvents> implements Call
   ready(mid: string): void {
     this.mid = mid;
     this.emit('rendererReady', mid);
+  }
+}
+
+export class FakeConference implements MediaConference {
+  disposed = false;
+  removed: string[] = [];
+  constructor(public members: FakeCallMedia[]) {
+    for (const m of members) m.conference = this;
+  }
+  get callIds(): string[] {
+    return this.members.map((m) => m.callId);
+  }
+  remove(callId: string): void {
+    this.removed.push(callId);
+    const m = this.members.find((x) => x.callId === callId);
+    if (m) m.conference = undefined;
+    this.members = this.members.filter((x) => x !== m);
+    if (this.members.length < 2) this.dispose();
+  }
+  dispose(): void {
+    this.disposed = true;
+    for (const m of this.members) m.conference = undefined;
+    this.members = [];
   }
 }
 
@@ -78,6 +106,14 @@ export class FakeGateway extends TypedEmitter<GatewayEvents> implements MediaGat
     while (this.media.length < n) await new Promise<void>((r) => this.#waiters.push(r));
   }
   #waiters: Array<() => void> = [];
+  conferences: FakeConference[] = [];
+  conference(members: readonly CallMedia[]): MediaConference {
+    const fakes = members as FakeCallMedia[];
+    for (const m of fakes) if (m.codec !== 'PCMU' && m.codec !== 'PCMA') throw new ConferenceCodecError(m.callId, m.codec);
+    const c = new FakeConference([...fakes]);
+    this.conferences.push(c);
+    return c;
+  }
   async startEchoTest(): Promise<CallMedia> {
     const m = new FakeCallMedia('echo', 0);
     m.mid = 'echo-mid';

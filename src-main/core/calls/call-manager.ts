@@ -4,7 +4,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { CallMediaStats, CallSnapshot, CallStateName, RemoteParty } from '../../../shared/types';
-import type { CallMedia, MediaGateway, SipMediaPort } from '../gateway/types';
+import { ConferenceCodecError } from '../gateway/errors';
+import type { CallMedia, MediaConference, MediaGateway, SipMediaPort } from '../gateway/types';
 import type { Logger } from '../log/logger';
 import type { SipAccount, SipCall, SipEnded } from '../sip/types';
 import { TypedEmitter } from '../util/typed-emitter';
@@ -63,6 +64,8 @@ interface CallEntry {
   hangupPending?: boolean;
   /** The renderer is playing the ring tone for this call. */
   ringing?: boolean;
+  /** Local conference this call is mixed into (CallSnapshot.conferenceId). */
+  conferenceId?: string;
   unsubscribe: Array<() => void>;
   removalTimer?: ReturnType<typeof setTimeout>;
 }
@@ -79,6 +82,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   readonly #bySipId = new Map<string, CallEntry>();
   /** Media SIP asked for, by SIP call id, until released. */
   readonly #media = new Map<string, CallMedia>();
+  /** Local conferences: their member calls and the gateway's mix of their SIP legs. */
+  readonly #conferences = new Map<string, { members: CallEntry[]; mix: MediaConference }>();
   #sip: SipAccount | undefined;
   #sipUnsubscribe: (() => void) | undefined;
   #gateway: MediaGateway | undefined;
@@ -234,15 +239,73 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
 
   async hold(callId: string, hold: boolean): Promise<void> {
     const call = this.#require(callId);
-    const sip = call.sip;
     const expected: CallStateName = hold ? 'connected' : 'held';
-    if (call.state !== expected || !sip) throw new CallCommandError(`Cannot ${hold ? 'hold' : 'resume'}: the call is ${describe(call)}.`);
+    if (call.state !== expected || !call.sip) throw new CallCommandError(`Cannot ${hold ? 'hold' : 'resume'}: the call is ${describe(call)}.`);
+    // Holding (or resuming) a conference holds (resumes) every call in it.
+    const conference = call.conferenceId ? this.#conferences.get(call.conferenceId) : undefined;
+    const members = conference ? [call, ...conference.members.filter((m) => m !== call)] : [call];
+    for (const member of members) {
+      if (member.state === expected) await this.#holdOne(member, hold);
+    }
+  }
+
+  async #holdOne(call: CallEntry, hold: boolean): Promise<void> {
+    const sip = call.sip;
+    if (!sip) return;
     try {
       await sip.setHold(hold);
     } catch (err) {
       throw new CallCommandError(`${failure(hold ? 'Hold failed' : 'Resume failed', err)}. Try again.`);
     }
     this.#fire(call, hold ? 'hold' : 'resume');
+  }
+
+  /**
+   * A local 3-way conference: both calls (connected or held) are resumed and their SIP legs
+   * mixed in the gateway, so the agent and both far ends hear each other. Each call keeps its
+   * own controls; when one ends the other goes on as a normal call.
+   */
+  async conference(callIds: readonly [string, string]): Promise<string> {
+    const [a, b] = callIds.map((id) => this.#require(id)) as [CallEntry, CallEntry];
+    if (a === b) throw new CallCommandError('A conference needs two different calls.');
+    for (const c of [a, b]) {
+      if ((c.state !== 'connected' && c.state !== 'held') || !c.sip || !c.media) {
+        throw new CallCommandError(`Cannot start a conference: the call with ${partyName(c)} is ${describe(c)}.`);
+      }
+      if (c.conferenceId) throw new CallCommandError(`Cannot start a conference: the call with ${partyName(c)} is already in a conference.`);
+    }
+    const gateway = this.#gateway;
+    if (!gateway?.conference) throw new CallCommandError('Cannot start a conference: this media gateway cannot mix calls.');
+    let mix: MediaConference;
+    try {
+      mix = gateway.conference([a.media!, b.media!]);
+    } catch (err) {
+      if (err instanceof ConferenceCodecError) {
+        const who = [a, b].find((c) => c.media?.callId === err.callId);
+        throw new CallCommandError(
+          `Conference needs both calls on G.711 (PCMU/PCMA); ${who ? `the call with ${partyName(who)}` : 'one call'} uses ${err.codec}.`,
+        );
+      }
+      throw new CallCommandError(`Cannot start a conference: ${errorText(err)}`);
+    }
+    // Mixing starts before the resumes: a leg still on hold sends silence until its re-INVITE completes.
+    try {
+      for (const c of [a, b]) if (c.state === 'held') await this.#holdOne(c, false);
+    } catch (err) {
+      mix.dispose();
+      throw new CallCommandError(`${errorText(err).replace(/\. Try again\.$/, '')}; the conference was not started.`);
+    }
+    if (!isLive(a.state) || !isLive(b.state)) {
+      mix.dispose();
+      throw new CallCommandError('Cannot start a conference: one of the calls ended.');
+    }
+    const id = randomUUID();
+    a.conferenceId = id;
+    b.conferenceId = id;
+    this.#conferences.set(id, { members: [a, b], mix });
+    this.#log.info(`conference ${id}: calls ${a.id} and ${b.id}`);
+    this.emit('changed');
+    return id;
   }
 
   mute(callId: string, mute: boolean): void {
@@ -386,6 +449,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     // Ended while sip.dial() is still under way (hang up, shutdown): dial() cancels the INVITE when it returns.
     if (!call.sip && call.direction === 'outbound') call.hangupPending = true;
     const answered = call.connectedAt !== undefined;
+    this.#leaveConference(call);
     if (call.direction === 'inbound' && !answered && ended.by !== 'local') call.missed = true;
     this.#fire(call, 'end');
     this.#log.info(`call ${call.id}: ended by ${ended.by}${ended.status ? ` (${ended.status})` : ''}: ${call.endReason}`);
@@ -405,6 +469,23 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     }, this.#lingerMs);
     call.removalTimer.unref?.();
     if (!this.hasLiveCalls()) this.#stopStats();
+  }
+
+  /** The call leaves its conference; a single call left over is a normal call again (plain relay). */
+  #leaveConference(call: CallEntry): void {
+    const id = call.conferenceId;
+    if (!id) return;
+    delete call.conferenceId;
+    const conference = this.#conferences.get(id);
+    if (!conference) return;
+    conference.members = conference.members.filter((m) => m !== call);
+    if (call.media) conference.mix.remove(call.media.callId);
+    if (conference.members.length < 2) {
+      conference.mix.dispose();
+      for (const m of conference.members) delete m.conferenceId;
+      this.#conferences.delete(id);
+      this.#log.info(`conference ${id}: ended`);
+    }
   }
 
   #moveToHistory(call: CallEntry): void {
@@ -527,6 +608,7 @@ function toSnapshot(call: CallEntry): CallSnapshot {
     ...(call.endStatus !== undefined ? { endStatus: call.endStatus } : {}),
     ...(call.missed ? { missed: true } : {}),
     ...(call.mid !== undefined ? { mid: call.mid } : {}),
+    ...(call.conferenceId !== undefined ? { conferenceId: call.conferenceId } : {}),
   };
 }
 

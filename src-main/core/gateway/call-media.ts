@@ -8,6 +8,8 @@ import type { Logger } from '../log/logger';
 import { TypedEmitter } from '../util/typed-emitter';
 import { PCMU, rendererCodecFor, silencePayload, TELEPHONE_EVENT, type RendererCodec } from './codecs';
 import { dtmfEventCode, dtmfPackets } from './dtmf';
+import { decodeG711, encodeG711, g711Law } from './g711';
+import { mixFrames, PcmFifo } from './mixer';
 import { HeldPackets, type HeldPacket } from './held-packets';
 import type { RendererConnection, RendererSlot, SlotOwner } from './renderer-connection';
 import { buildReport, ntpNow, rttFromReport, type ParsedRtcp, type ReportBlock } from './rtcp';
@@ -65,6 +67,13 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
   #timers = new Map<NodeJS.Timeout, () => void>();
   #firstFromSip = false;
   #firstToSip = false;
+  /**
+   * Conference mixing (G.711 only): the other members whose far-end audio this leg's far end
+   * also hears, and one FIFO per member holding that member's decoded far-end samples until the
+   * agent's next microphone packet on this call clocks them out.
+   */
+  #mixPeers: CallMediaImpl[] = [];
+  readonly #mixInputs = new Map<CallMediaImpl, PcmFifo>();
 
   /** Our outgoing stream toward the far end (our own SSRC). */
   readonly #toSip: RtpStreamRewriter;
@@ -106,6 +115,57 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
 
   get mid(): string | undefined {
     return this.#mid;
+  }
+
+  /** The SIP leg's negotiated codec name (undefined before the first offer/answer). */
+  get codecName(): string | undefined {
+    return this.#negotiated?.codec.name;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  // --- Conference mixing -----------------------------------------------------------------------
+
+  /**
+   * From now on this leg's far end gets the agent's microphone mixed with the far-end audio of
+   * `peers` (each 20 ms microphone packet clocks one mixed frame). The renderer side does not
+   * change: the agent keeps hearing each far end on that call's own transceiver.
+   */
+  startMixing(peers: readonly CallMediaImpl[]): void {
+    if (this.#disposed) return;
+    this.#mixPeers = peers.filter((p) => p !== this);
+    this.#mixInputs.clear();
+    for (const p of this.#mixPeers) this.#mixInputs.set(p, new PcmFifo());
+    this.#log.info(`${this.label}: mixing with ${this.#mixPeers.map((p) => p.label).join(', ')}`);
+  }
+
+  /** Back to plain relay: the far end gets only the agent's microphone. */
+  stopMixing(): void {
+    if (this.#mixPeers.length === 0 && this.#mixInputs.size === 0) return;
+    this.#mixPeers = [];
+    this.#mixInputs.clear();
+    if (!this.#disposed) this.#log.info(`${this.label}: mixing stopped, plain relay`);
+  }
+
+  get mixing(): boolean {
+    return this.#mixInputs.size > 0;
+  }
+
+  /** Far-end samples of another member (`from`), to be mixed into what this leg's far end hears. */
+  feedMix(from: CallMediaImpl, samples: Int16Array): void {
+    this.#mixInputs.get(from)?.push(samples);
+  }
+
+  /** Agent payload (mic, or silence when muted) + every other member's far end, as one frame of `codecName`. */
+  #mixedPayload(agent: Buffer, codecName: string): Buffer {
+    const law = g711Law(codecName);
+    if (!law) return agent; // the conference refuses other codecs; a later re-INVITE to one just stops mixing in
+    const own = decodeG711(law, agent);
+    const frames = [own];
+    for (const fifo of this.#mixInputs.values()) frames.push(fifo.take(own.length));
+    return encodeG711(law, mixFrames(own.length, frames));
   }
 
   // --- SipMediaPort -------------------------------------------------------------------------
@@ -228,6 +288,7 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     this.#timers.clear();
     this.#leg?.close();
     this.#held.clear();
+    this.stopMixing();
     this.#renderer.detach(this);
     this.#slot = undefined;
     this.removeAllListeners();
@@ -289,6 +350,8 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
         if (!silence) return;
         body = silence;
       }
+      // In a conference the far end also hears the other members (not while we hold it).
+      if (this.#mixInputs.size > 0 && media.direction !== 'sendonly') body = this.#mixedPayload(body, media.codec.name);
     }
     const out = this.#toSip.map(header.ssrc, header.sequenceNumber, header.timestamp);
     leg.sendRtp(buildRtp({ marker: header.marker, payloadType, ssrc: this.#toSip.ssrc, ...out }, body));
@@ -308,6 +371,7 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     if (!isEvent && rtp.payloadType !== media.codec.payloadType) return; // CN or anything not negotiated
     this.#fromSipStats.record(rtp.ssrc, rtp.sequenceNumber, rtp.timestamp, rtp.payload.length, arrivalMs, !isEvent);
     if (!this.#relaying) return;
+    if (!isEvent && this.#mixPeers.length > 0) this.#feedPeers(media.codec.name, rtp.payload);
     // The renderer leg is not negotiated yet (call start) or still carries the old codec (a
     // re-INVITE changed it: relabelling the new payloads would play noise): hold the packet
     // (bounded) and relay it as soon as the leg is ready, rather than clip the far end's first words.
@@ -318,6 +382,13 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     }
     if (this.#held.size > 0) this.#flushHeld(); // keeps the order should a flush not have run yet
     this.#relayToRenderer(rtp, isEvent);
+  }
+
+  #feedPeers(codecName: string, payload: Buffer): void {
+    const law = g711Law(codecName);
+    if (!law) return;
+    const samples = decodeG711(law, payload);
+    for (const peer of this.#mixPeers) peer.feedMix(this, samples);
   }
 
   /** The renderer leg can carry the SIP leg's current codec. */

@@ -28,3 +28,19 @@ export class RendererNegotiationError extends Error {
 export class UnsupportedCodecError extends Error {
   override name = 'UnsupportedCodecError';
 }
+
+/** A conference member uses a codec the mixer cannot decode (it mixes G.711 only). */
+export class ConferenceCodecError extends Error {
+  override name = 'ConferenceCodecError';
+  constructor(
+    readonly callId: string,
+    readonly codec: string,
+  ) {
+    super(`Conference needs both calls on G.711 (PCMU/PCMA); call ${callId} uses ${codec}`);
+  }
+}
+
+/** Conference members the gateway cannot mix (unknown, ended, not negotiated yet, fewer than two). */
+export class ConferenceMediaError extends Error {
+  override name = 'ConferenceMediaError';
+}

@@ -2,11 +2,12 @@
 import type { Logger } from '../log/logger';
 import { TypedEmitter } from '../util/typed-emitter';
 import { CallMediaImpl } from './call-media';
+import { Conference } from './conference';
 import { PREPARED_CODEC, PREPARED_TELEPHONE_EVENT } from './codecs';
-import { GatewayDisposedError } from './errors';
+import { ConferenceMediaError, GatewayDisposedError } from './errors';
 import { PortAllocator } from './port-allocator';
 import { RendererConnection } from './renderer-connection';
-import type { CallMedia, GatewayEvents, GatewayOptions, MediaGateway } from './types';
+import type { CallMedia, GatewayEvents, GatewayOptions, MediaConference, MediaGateway } from './types';
 
 export class MediaGatewayImpl extends TypedEmitter<GatewayEvents> implements MediaGateway {
   readonly #allocator: PortAllocator;
@@ -77,6 +78,16 @@ export class MediaGatewayImpl extends TypedEmitter<GatewayEvents> implements Med
     });
     this.#calls.add(call);
     return call;
+  }
+
+  conference(members: readonly CallMedia[]): MediaConference {
+    if (this.#disposed) throw new GatewayDisposedError();
+    const impls = members.map((m) => {
+      const impl = [...this.#calls].find((c) => c === m);
+      if (!impl || m.rtpPort === 0) throw new ConferenceMediaError(`Call ${m.callId} is not a call of this media gateway.`);
+      return impl;
+    });
+    return new Conference(impls, this.log.child('conference'));
   }
 
   async dispose(): Promise<void> {

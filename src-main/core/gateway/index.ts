@@ -8,7 +8,8 @@ export function createMediaGateway(options: GatewayOptions, log: Logger): MediaG
 }
 
 export { MediaGatewayImpl } from './gateway';
-export { PortRangeExhaustedError, GatewayDisposedError, RendererNegotiationError, UnsupportedCodecError } from './errors';
+export { PortRangeExhaustedError, GatewayDisposedError, RendererNegotiationError, UnsupportedCodecError, ConferenceCodecError, ConferenceMediaError } from './errors';
 export { RendererConnectionLostError } from './call-media';
 export { RENDERER_CODECS } from './codecs';
 export type * from './types';
+export { linearToUlaw, ulawToLinear, linearToAlaw, alawToLinear, decodeG711, encodeG711, g711Law, type G711Law } from './g711';

@@ -88,6 +88,16 @@ export interface GatewayOptions {
   rtcpIntervalMs?: number;
 }
 
+/** Calls whose SIP legs hear each other (and the agent): a local conference mixed in the gateway. */
+export interface MediaConference {
+  /** CallMedia.callId of the members still mixed. */
+  readonly callIds: readonly string[];
+  /** Takes one call out (it ended or left); with fewer than two members left the mix ends and the rest go back to plain relay. */
+  remove(callId: string): void;
+  /** Ends the mix: every member goes back to plain relay. Safe twice. */
+  dispose(): void;
+}
+
 /** The media gateway: one long-lived peer connection to the renderer, one CallMedia per call. */
 export interface MediaGateway {
   on<K extends keyof GatewayEvents>(event: K, listener: GatewayEvents[K]): () => void;
@@ -97,5 +107,12 @@ export interface MediaGateway {
   createCallMedia(callId: string): Promise<CallMedia>;
   /** An echo test: loops the renderer's audio back to it through the gateway, no SIP involved. */
   startEchoTest(): Promise<CallMedia>;
+  /**
+   * Mixes the SIP legs of `members` (created by this gateway, negotiated, G.711): each far end
+   * hears the agent and the other far ends. Throws ConferenceCodecError naming the call whose
+   * codec the mixer cannot decode, ConferenceMediaError for media it does not know or that is
+   * not negotiated yet. Optional so that gateways without a mixer stay valid.
+   */
+  conference?(members: readonly CallMedia[]): MediaConference;
   dispose(): Promise<void>;
 }

@@ -16,6 +16,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
     toggleKeypad: s.toggleKeypad,
     toggleTransfer: s.toggleTransfer,
     conference: s.conference,
+    liveCalls: (s.snapshot?.calls ?? []).filter(isLive).length,
     keypadOpen: Boolean(s.keypadOpen[call.id]),
     transferOpen: Boolean(s.transferOpen[call.id]),
   }));
@@ -27,9 +28,12 @@ export function CallCard({ call }: { call: CallSnapshot }) {
   const live = isLive(call);
   const ended = call.state === 'ended';
   const hasDisplayName = Boolean(call.remote.displayName?.trim());
+  const inConference = Boolean(call.conferenceId) && !ended;
+  // Conference joins the agent's two live calls; with any other number of calls it has nothing to join.
+  const canConference = live && !call.conferenceId && a.liveCalls === 2;
 
   return (
-    <li className={`call call-${call.state}${call.missed ? ' call-missed' : ''}`}>
+    <li className={`call call-${call.state}${call.missed ? ' call-missed' : ''}${inConference ? ' call-in-conference' : ''}`}>
       <div role="group" aria-label={name} className="call-body">
         <div className="call-head">
           <div className="call-party">
@@ -46,6 +50,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
           {reason && <span className="call-end-reason">{reason}</span>}
           {call.missed && reason !== 'Missed' && <span className="call-missed-badge">Missed</span>}
           {call.muted && !ended && <span className="call-muted-badge">Muted</span>}
+          {inConference && <span className="call-conference-badge">In conference</span>}
         </p>
         {!ended && (
           <div className="call-actions">
@@ -100,7 +105,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
                 >
                   Transfer
                 </button>
-                <button type="button" onClick={() => a.conference(call.id)}>
+                <button type="button" disabled={!canConference} onClick={() => void a.conference(call.id)}>
                   Conference
                 </button>
               </>
