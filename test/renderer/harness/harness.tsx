@@ -34,6 +34,16 @@ if (scene === 'main') {
   );
   store.getState().toggleKeypad('c1');
   store.getState().addNotice('info', 'Using Jabra Evolve2 Mic as microphone');
+} else if (scene === 'conference') {
+  store.getState().applySnapshot(
+    makeSnapshot({
+      calls: [
+        makeCall({ id: 'c1', state: 'connected', conferenceId: 'conf1', remote: { displayName: 'Alice Example', number: '2001', uri: 'sip:2001@x' }, connectedAt: now - 254_000 }),
+        makeCall({ id: 'c2', state: 'connected', conferenceId: 'conf1', remote: { displayName: 'Supervisor', number: '3000', uri: 'sip:3000@x' }, connectedAt: now - 31_000 }),
+      ],
+      history,
+    }),
+  );
 } else if (scene === 'failed') {
   store.getState().applySnapshot(
     makeSnapshot({ registration: { state: 'failed', reason: '401 Unauthorized — check the password in Settings' }, history }),

@@ -31,7 +31,7 @@ try {
   const problems = [];
   page.on('pageerror', (e) => problems.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  for (const scene of ['main', 'failed', 'settings']) {
+  for (const scene of ['main', 'conference', 'failed', 'settings']) {
     await page.goto(`http://127.0.0.1:${port}/index.html?scene=${scene}`);
     await page.getByRole('status').waitFor();
     const file = join(shotDir, `${scene}.png`);
