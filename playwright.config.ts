@@ -1,7 +1,7 @@
 // End-to-end tests through the real UI (browser shell + system Chromium) against real SIP
 // peers from e2e/peers. Never `npx playwright install`: the browser is Debian's /usr/bin/chromium.
 import { defineConfig } from '@playwright/test';
-import { FAKE_MIC_WAV } from './e2e/support/fake-mic';
+import { AGENT_CHROMIUM_ARGS } from './e2e/support/fake-mic';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -25,14 +25,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
-      args: [
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${FAKE_MIC_WAV}`,
-        '--allow-loopback-in-peer-connection',
-        '--disable-background-networking',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
+      args: [...AGENT_CHROMIUM_ARGS],
     },
   },
 });

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { makeTone, mulawToneFrame } from '../e2e/peers/audio';
 import { startApp, testProfile, type RunningApp } from '../e2e/support/app';
-import { FAKE_MIC_HZ, FAKE_MIC_WAV, FAR_END_HZ, fakeMicExists } from '../e2e/support/fake-mic';
+import { AGENT_CHROMIUM_ARGS, FAKE_MIC_HZ, FAKE_MIC_WAV, FAR_END_HZ, fakeMicExists } from '../e2e/support/fake-mic';
 import { tapPeerConnections } from '../e2e/support/page-audio';
 import { parseRaw, responseTo, type RawMessage } from '../test/sip/raw-peer';
 
@@ -568,14 +568,7 @@ async function main(): Promise<Record<string, unknown>> {
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: [
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${FAKE_MIC_WAV}`,
-        '--allow-loopback-in-peer-connection',
-        '--disable-background-networking',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
+      args: [...AGENT_CHROMIUM_ARGS],
     });
     const context = await browser.newContext({ permissions: ['microphone'] });
     const page = await context.newPage();

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AGENT } from './fixtures';
 import { REGISTERED, registrationStatus } from './support/checks';
-import { agentProfile, expect, filesUnder, registrationState, test } from './support/desktop-app';
+import { agentProfile, expect, filesUnder, test } from './support/desktop-app';
 
 test('an invalid profile opens Settings with field errors; fixing the field there registers', async ({ desktopApp, testbed }) => {
   const profile = agentProfile(testbed);
@@ -17,7 +17,7 @@ test('an invalid profile opens Settings with field errors; fixing the field ther
   // The app opens on Settings (not the dialer) because it cannot register with this profile.
   await expect(page.getByRole('heading', { name: 'Settings', exact: true })).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Number', exact: true })).toHaveCount(0);
-  await expect(registrationState(page)).toHaveText(/Unregistered|Registration failed/);
+  await expect(registrationStatus(page)).toHaveText(/Unregistered|Registration failed/);
   // The unknown field has no input: it is listed, by name, in the form's alert.
   await expect(page.getByRole('alert').filter({ hasText: 'The profile has problems' })).toContainText('ringVolume: unknown field');
   // The out-of-range value is shown at its own input, named.
@@ -74,7 +74,7 @@ test('the password typed in Settings is kept only in the 0600 secrets file', asy
   const profile = agentProfile(testbed);
   delete profile.sip.password; // IT deploys the account; the agent types the password
   const { page, app } = await desktopApp(profile);
-  await expect(registrationState(page)).toHaveText(/Unregistered|Registration failed/);
+  await expect(registrationStatus(page)).toHaveText(/Unregistered|Registration failed/);
 
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const password = page.getByLabel('Password', { exact: true });

@@ -30,8 +30,15 @@ export interface AppUnderTest {
   page: Page;
 }
 
+export interface OpenAppOptions {
+  /** Arguments after `--profile <file>`, e.g. a `tel:2000` link. */
+  extraArgs?: string[];
+}
+
 interface Fixtures {
   testbed: Testbed;
+  /** Starts the app with exactly this profile JSON (invalid ones, IT locks, no password too) and opens it in `page`. */
+  openAppWithProfile(profile: Record<string, unknown>, options?: OpenAppOptions): Promise<AppUnderTest>;
   /** Starts the app with a profile for the testbed and opens it in `page`. */
   openApp(overrides?: Partial<TestProfileOptions>): Promise<AppUnderTest>;
 }
@@ -79,12 +86,13 @@ export const test = base.extend<Fixtures>({
     }
   },
 
-  openApp: async ({ page, testbed }, use, testInfo) => {
+  openAppWithProfile: async ({ page, testbed }, use, testInfo) => {
+    void testbed; // the SIP testbed must outlive the app: depending on it tears it down after
     const apps: RunningApp[] = [];
     await tapPeerConnections(page);
     try {
-      await use(async (overrides = {}) => {
-        const app = await startApp(testProfile({ user: AGENT.user, password: AGENT.password, domain: AGENT.domain, outboundProxy: testbed.kamailio.udpUri, ...overrides }));
+      await use(async (profile, options = {}) => {
+        const app = await startApp(profile, options.extraArgs ? { extraArgs: options.extraArgs } : {});
         apps.push(app);
         await page.goto(app.url);
         return { app, page };
@@ -97,6 +105,12 @@ export const test = base.extend<Fixtures>({
         await app.stop();
       }
     }
+  },
+
+  openApp: async ({ openAppWithProfile, testbed }, use) => {
+    await use((overrides = {}) =>
+      openAppWithProfile(testProfile({ user: AGENT.user, password: AGENT.password, domain: AGENT.domain, outboundProxy: testbed.kamailio.udpUri, ...overrides })),
+    );
   },
 });
 

@@ -1,13 +1,12 @@
 // Fixtures for the desktop-feature specs (settings, provisioning, devices, echo test,
-// diagnostics, links, ringing) in the browser shell. Built on e2e/fixtures.ts (the SIP testbed)
-// but starts the app with any profile JSON (invalid ones, IT locks, no password) and extra
-// command-line arguments (a tel:/sip: link), which the shared `openApp` fixture does not take.
+// diagnostics, links, ringing) in the browser shell: the shared `openAppWithProfile` (any
+// profile JSON, extra command-line arguments such as a tel:/sip: link) plus a record of the
+// media elements the page plays (ring tone, test tone).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { AGENT, expect, test as base, type Testbed } from '../fixtures';
-import { startApp, testProfile, type RunningApp } from './app';
-import { tapPeerConnections } from './page-audio';
+import { AGENT, expect, test as base, type AppUnderTest, type OpenAppOptions, type Testbed } from '../fixtures';
+import { testProfile } from './app';
 
 declare global {
   interface Window {
@@ -16,19 +15,9 @@ declare global {
   }
 }
 
-export interface DesktopAppOptions {
-  /** Arguments after `--profile <file>`, e.g. a `tel:2000` link. */
-  extraArgs?: string[];
-}
-
-export interface DesktopApp {
-  app: RunningApp;
-  page: Page;
-}
-
 interface DesktopFixtures {
-  /** Starts the browser shell with exactly this profile JSON and opens it in `page`. */
-  desktopApp(profile: Record<string, unknown>, options?: DesktopAppOptions): Promise<DesktopApp>;
+  /** Starts the browser shell with exactly this profile JSON and opens it in `page`, recording the media it plays. */
+  desktopApp(profile: Record<string, unknown>, options?: OpenAppOptions): Promise<AppUnderTest>;
 }
 
 /** Call before page.goto(): remembers every media element the page plays. Observes only. */
@@ -45,34 +34,13 @@ export async function tapMediaElements(page: Page): Promise<void> {
 }
 
 export const test = base.extend<DesktopFixtures>({
-  desktopApp: async ({ page, testbed }, use, testInfo) => {
-    void testbed; // the SIP testbed must outlive the app: depend on it so it is torn down after
-    const apps: RunningApp[] = [];
-    await tapPeerConnections(page);
+  desktopApp: async ({ page, openAppWithProfile }, use) => {
     await tapMediaElements(page);
-    try {
-      await use(async (profile, options = {}) => {
-        const app = await startApp(profile, options.extraArgs ? { extraArgs: options.extraArgs } : {});
-        apps.push(app);
-        await page.goto(app.url);
-        return { app, page };
-      });
-    } finally {
-      for (const app of apps) {
-        if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('app.log', { body: app.logs(), contentType: 'text/plain' });
-        await page.close().catch(() => undefined);
-        await app.stop();
-      }
-    }
+    await use(openAppWithProfile);
   },
 });
 
 export { expect };
-
-/** The registration status element in any state, "Unregistered" included (support/checks.ts matches /Regist/ only). */
-export function registrationState(page: Page) {
-  return page.getByRole('status').filter({ hasText: /regist/i });
-}
 
 /** A valid profile for the testbed's agent (1001), as IT would provision it. */
 export function agentProfile(testbed: Testbed): Record<string, unknown> & { sip: Record<string, unknown>; media: Record<string, number> } {
