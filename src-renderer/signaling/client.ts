@@ -20,6 +20,7 @@ export interface SignalingClientOptions {
   resultTimeoutMs?: number;
 }
 
+const NOT_CONNECTED_MESSAGE = 'Not connected to the phone service — it is reconnecting; try again in a moment';
 const LOST_MESSAGE = 'The connection to the phone service dropped before it answered — check the call list and try again if needed';
 
 export class SignalingClient implements CommandSender {
@@ -58,8 +59,15 @@ export class SignalingClient implements CommandSender {
     return this.status;
   }
 
+  /**
+   * Sends a command the agent is waiting on. While the link is down it fails at once instead
+   * of waiting in the transport's queue: a command the agent was told had failed must not be
+   * carried out later (a call placed twice after a retry), and the snapshot after the
+   * reconnect shows the real state anyway.
+   */
   request<T extends CommandType>(type: T, payload: CommandPayload<T>): Promise<CommandResult> {
     const id = this.allocateId();
+    if (this.status !== 'open') return Promise.resolve({ id, ok: false, error: NOT_CONNECTED_MESSAGE });
     return new Promise<CommandResult>((resolve) => {
       const timer = setTimeout(
         () => this.settle({ id, ok: false, error: 'The phone service did not answer in time — try again' }),

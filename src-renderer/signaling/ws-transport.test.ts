@@ -1,4 +1,4 @@
-// The WebSocket client: queues until open, hello first, reconnects with bounded backoff, and
+// The WebSocket client: queues fire-and-forget messages until open, refuses requests while down, hello first, reconnects with bounded backoff, and
 // reports commands lost with a dropped link. A fake WebSocket and fake timers: no sleeps.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
@@ -68,20 +68,34 @@ describe('WebSocket signaling client', () => {
     );
   });
 
-  it('queues commands until the socket opens, sends hello first, and resolves results by id', async () => {
+  it('queues fire-and-forget messages until the socket opens, sends hello first, and resolves results by id', async () => {
     const { sockets, client, statuses } = setup();
     expect(statuses).toEqual(['connecting']);
-    const answered = client.request('call.dial', { target: '2000' });
+    client.send('log', { level: 'info', subsystem: 'ui', message: 'started' });
     expect(sockets[0]!.sent).toEqual([]);
 
     sockets[0]!.open();
     expect(statuses).toEqual(['connecting', 'open']);
-    const [hello, dial] = sockets[0]!.sent;
+    const [hello, log] = sockets[0]!.sent;
     expect(hello).toMatchObject({ type: 'hello', payload: { protocol: PROTOCOL_VERSION } });
-    expect(dial).toMatchObject({ type: 'call.dial', payload: { target: '2000' } });
+    expect(log).toMatchObject({ type: 'log', payload: { message: 'started' } });
 
-    sockets[0]!.receive({ type: 'result', payload: { id: dial!.id, ok: false, error: 'Not registered' } });
-    await expect(answered).resolves.toEqual({ id: dial!.id, ok: false, error: 'Not registered' });
+    const answered = client.request('call.dial', { target: '2000' });
+    const dial = sockets[0]!.sent.at(-1)!;
+    expect(dial).toMatchObject({ type: 'call.dial', payload: { target: '2000' } });
+    sockets[0]!.receive({ type: 'result', payload: { id: dial.id, ok: false, error: 'Not registered' } });
+    await expect(answered).resolves.toEqual({ id: dial.id, ok: false, error: 'Not registered' });
+  });
+
+  it('issue: a command refused while the link was down is never sent later (no call placed after the agent was told it failed)', async () => {
+    const { sockets, client, last } = setup();
+    sockets[0]!.open();
+    sockets[0]!.drop();
+    const refused = await client.request('call.dial', { target: '2000' });
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/Not connected to the phone service/) });
+    vi.advanceTimersByTime(100);
+    last().open();
+    expect(last().sent.map((c) => c.type)).toEqual(['hello']);
   });
 
   it('delivers events to subscribers and ignores malformed ones', () => {
