@@ -144,6 +144,43 @@ describe('MediaEngine', () => {
     expect(e.micReady).toBe(false);
   });
 
+  it('issue: concurrent start() calls make one connection and leave one microphone open', async () => {
+    const { e, sent } = engine();
+    const opened: FakeStream[] = [];
+    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    (navigator.mediaDevices as { getUserMedia: unknown }).getUserMedia = async (c: MediaStreamConstraints) => {
+      const stream = (await gum(c)) as unknown as FakeStream;
+      opened.push(stream);
+      return stream;
+    };
+    await Promise.all([e.start(), e.start()]);
+    expect(sent.filter((d) => d.type === 'offer')).toHaveLength(1);
+    const live = opened.filter((st) => st.getTracks().some((t) => t.readyState === 'live'));
+    expect(live).toHaveLength(1);
+  });
+
+  it('issue: a microphone chosen while start() waits wins, and start()\'s own stream is closed', async () => {
+    const { e } = engine();
+    const opened: FakeStream[] = [];
+    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    // start()'s default-device request is slow (a permission prompt); the agent's pick is fast.
+    let releaseDefault!: () => void;
+    const defaultGate = new Promise<void>((r) => (releaseDefault = r));
+    (navigator.mediaDevices as { getUserMedia: unknown }).getUserMedia = async (c: MediaStreamConstraints) => {
+      const stream = (await gum(c)) as unknown as FakeStream;
+      opened.push(stream);
+      if (stream.getTracks()[0]!.deviceId === 'default') await defaultGate;
+      return stream;
+    };
+    const starting = e.start();
+    await e.setMicrophone('m2');
+    releaseDefault();
+    await starting;
+    const live = opened.filter((st) => st.getTracks().some((t) => t.readyState === 'live'));
+    expect(live).toHaveLength(1);
+    expect(live[0]!.getTracks()[0]!.deviceId).toBe('m2');
+  });
+
   it('reports a missing microphone', async () => {
     gumError = Object.assign(new Error('none'), { name: 'NotFoundError' });
     const { e, errors } = engine();

@@ -59,6 +59,7 @@ export class MediaEngine {
   #processing: Required<AudioProcessingOptions> = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
   #state: RtcEngineState = 'idle';
   #disposed = false;
+  #starting: Promise<void> | undefined;
   /** SDP work runs one step at a time: an offer from the core must not overtake our answer. */
   #chain: Promise<void> = Promise.resolve();
   readonly #players = new Map<string, SinkAudio>();
@@ -76,21 +77,37 @@ export class MediaEngine {
     return this.#micTrack()?.readyState === 'live';
   }
 
-  /** Microphone first (ICE gives no candidates before permission), then the connection and our one offer. */
-  async start(): Promise<void> {
-    if (this.#disposed || this.#pc) return;
+  /**
+   * Microphone first (ICE gives no candidates before permission), then the connection and our
+   * one offer. Safe to call again (after a microphone failure) and concurrently: callers share
+   * one attempt, so there is never a second connection or a second open microphone.
+   */
+  start(): Promise<void> {
+    if (this.#disposed || this.#pc) return Promise.resolve();
+    this.#starting ??= this.#start().finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     this.#setState('connecting');
+    let stream: MediaStream;
     try {
-      this.#stream = await this.#getMicrophone(this.#micDeviceId);
+      stream = await this.#getMicrophone(this.#micDeviceId);
     } catch (error) {
       this.#setState('failed');
       this.#opts.onError?.(describeDeviceError(error, 'microphone'));
       return;
     }
     if (this.#disposed) {
-      this.#stopStream(this.#stream);
+      this.#stopStream(stream);
       return;
     }
+    // setMicrophone() may have opened the agent's chosen device while we waited: that is the
+    // newer choice; ours would otherwise stay open (the OS mic light on) for the session.
+    if (this.#stream) this.#stopStream(stream);
+    else this.#stream = stream;
     this.#watchTrack(this.#micTrack());
     this.#connectLevelMeter();
     navigator.mediaDevices?.addEventListener?.('devicechange', this.#onDeviceChange);
