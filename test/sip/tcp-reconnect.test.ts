@@ -5,6 +5,33 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SipStreamFramer } from '../../src-main/core/sip/framing';
 import { parseRaw, responseTo, type RawMessage } from './raw-peer';
 import { makeAccount, profileFor, type TestAccount } from './helpers';
+import { SipNotStartedError } from '../../src-main/core/sip';
+
+/** A TCP registrar answering every REGISTER with 200 (binding for 600 s). */
+function tcpRegistrar(): net.Server {
+  return net.createServer((socket) => {
+    const framer = new SipStreamFramer();
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk) => {
+      for (const item of framer.push(chunk)) {
+        if (item.type !== 'message') continue;
+        const msg = parseRaw(item.text, { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+        if (msg.method !== 'REGISTER') continue;
+        const contact = msg.header('Contact')?.replace(/;expires=\d+/, '') ?? '';
+        socket.write(responseTo(msg, 200, 'OK', { toTag: 'r', contact: `${contact};expires=600` }));
+      }
+    });
+  });
+}
+
+/** A loopback TCP port nobody listens on (for now). */
+async function closedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
 
 let server: net.Server | undefined;
 let agent: TestAccount | undefined;
@@ -71,13 +98,35 @@ describe('TCP transport', () => {
   });
 
   it('a refused connection fails the registration with what to check', async () => {
-    const closed = net.createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
-    const port = (closed.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => closed.close(() => r()));
+    const port = await closedPort();
     agent = makeAccount(profileFor({ proxy: `sip:127.0.0.1:${port};transport=tcp` }));
     await agent.account.start();
     expect(agent.account.registration.state).toBe('failed');
     expect(agent.account.registration.reason).toMatch(new RegExp(`^cannot connect to 127\\.0\\.0\\.1:${port} \\(connection refused\\) — check the network and the outbound proxy in Settings$`));
+  });
+
+  it('issue: retry after a failed start (proxy down) opens the connection again and registers', async () => {
+    const port = await closedPort();
+    agent = makeAccount(profileFor({ proxy: `sip:127.0.0.1:${port};transport=tcp` }));
+    await agent.account.start();
+    expect(agent.account.registration.state).toBe('failed');
+
+    // The proxy comes back on the same address; the agent presses Retry (registration.retry -> register()).
+    server = tcpRegistrar();
+    await new Promise<void>((r) => server!.listen(port, '127.0.0.1', () => r()));
+    await agent.account.register();
+    expect(agent.account.registration.state).toBe('registered');
+    const register = await agent.waitForWire('out', /^REGISTER /);
+    expect(register).toMatch(/^Via: SIP\/2\.0\/TCP /m);
+  });
+
+  it('issue: retry after a failed start does not restart an account that was stopped explicitly', async () => {
+    const port = await closedPort();
+    agent = makeAccount(profileFor({ proxy: `sip:127.0.0.1:${port};transport=tcp` }));
+    await agent.account.start();
+    expect(agent.account.registration.state).toBe('failed');
+    await agent.account.stop();
+    await expect(agent.account.register()).rejects.toBeInstanceOf(SipNotStartedError);
+    expect(agent.wire.filter((w) => w.direction === 'out')).toEqual([]);
   });
 });

@@ -154,6 +154,13 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
   #registerer: Registerer | undefined;
   #snapshot: RegistrationSnapshot;
   #running: 'stopped' | 'starting' | 'started' | 'stopping' = 'stopped';
+  /**
+   * The last start() could not open the flow to the proxy (proxy down, name not resolving, bad
+   * certificate): register() — the agent's Retry — starts again. Cleared by an explicit stop().
+   */
+  #startFailed = false;
+  /** The start() in flight, so a second Retry joins it instead of failing. */
+  #starting: Promise<void> | undefined;
   readonly #calls = new Map<string, SipCallImpl>();
   readonly #bySession = new Map<Session, { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> }>();
   /** Per call: releases its media exactly once (session end, or a failure before the session existed). */
@@ -209,11 +216,22 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
   }
 
   async start(): Promise<void> {
+    if (this.#running === 'starting') return this.#starting;
     if (this.#running !== 'stopped') return;
+    this.#starting = this.#start().finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     this.#running = 'starting';
+    this.#startFailed = false;
     try {
       await this.#startUserAgent();
     } catch (error) {
+      // A stop() while starting is an explicit stop: Retry must not undo it.
+      this.#startFailed = this.#running === 'starting';
       this.#running = 'stopped';
       const reason = error instanceof SipConfigError ? error.message : this.#connectReason(error);
       this.#setRegistration('failed', { reason });
@@ -349,6 +367,13 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
   }
 
   async register(): Promise<void> {
+    if (this.#running === 'starting' && this.#starting) return this.#starting;
+    if (this.#running === 'stopped' && this.#startFailed) {
+      // Retry after a failed start: the flow to the proxy was never opened, so open it now
+      // (resolving the proxy again), then register as start() does.
+      this.#setRegistration('registering');
+      return this.start();
+    }
     const registerer = this.#registerer;
     if (!registerer || this.#running !== 'started') throw new SipNotStartedError();
     await this.#registererIdle(registerer);
@@ -405,6 +430,8 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
   }
 
   async stop(): Promise<void> {
+    // After an explicit stop (or dispose) register() must not bring the account back.
+    this.#startFailed = false;
     if (this.#running === 'stopped' || this.#running === 'stopping') return;
     this.#running = 'stopping';
     for (const call of [...this.#calls.values()]) {
