@@ -293,6 +293,48 @@ describe('CallManager', () => {
       expect(r.gateway.live()).toHaveLength(0);
     });
 
+    it('issue: answering twice keeps the call connected (no dead air)', async () => {
+      const sipCall = await r.sip.ring('2011');
+      const id = only(r.manager).id;
+      // Like SipCallImpl: the 200 OK takes a while, and a second answer is refused meanwhile.
+      let release!: () => void;
+      const gate = new Promise<void>((res) => (release = res));
+      let answers = 0;
+      sipCall.answer = async () => {
+        sipCall.calls.push('answer');
+        if (++answers > 1) throw new Error('cannot answer a call that is answering');
+        await gate;
+        sipCall.accept();
+      };
+      const both = Promise.allSettled([r.manager.answer(id), r.manager.answer(id)]);
+      release();
+      const results = await both;
+      expect(results.map((x) => x.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(only(r.manager).state).toBe('connected');
+      expect(sipCall.calls).toEqual(['answer']);
+      expect(r.gateway.live()).toHaveLength(1);
+      expect(r.gateway.media[0]!.relaying).toBe(true);
+    });
+
+    it('issue: answering a call the caller cancelled while others were held does not answer it', async () => {
+      const first = await r.sip.ring('2012');
+      await r.manager.answer(only(r.manager).id);
+      let releaseHold!: () => void;
+      const holdGate = new Promise<void>((res) => (releaseHold = res));
+      const realHold = first.setHold.bind(first);
+      first.setHold = async (hold) => {
+        await holdGate;
+        return realHold(hold);
+      };
+      const second = await r.sip.ring('2013');
+      const id = r.manager.snapshots().find((c) => c.remote.number === '2013')!.id;
+      const answering = r.manager.answer(id);
+      second.end({ by: 'remote', reason: 'Cancelled' });
+      releaseHold();
+      await expect(answering).rejects.toThrow(/Cannot answer: the call is already ended/);
+      expect(second.calls).toEqual([]);
+    });
+
     it('answer fails', async () => {
       const sipCall = await r.sip.ring('2005');
       sipCall.failAnswer = new Error('ACK timeout');

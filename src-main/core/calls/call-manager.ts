@@ -62,6 +62,8 @@ interface CallEntry {
   localEndReason?: string;
   /** Hang up was pressed before sip.dial() resolved: cancel as soon as we have the SipCall. */
   hangupPending?: boolean;
+  /** An answer() is under way: a second one (double click, hotkey + button) joins it instead of answering again. */
+  answering?: Promise<void>;
   /** The renderer is playing the ring tone for this call. */
   ringing?: boolean;
   /** Local conference this call is mixed into (CallSnapshot.conferenceId). */
@@ -199,9 +201,23 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
 
   async answer(callId: string): Promise<void> {
     const call = this.#require(callId);
+    // A second answer while the first is under way joins it: answering twice must not end the call.
+    if (call.answering) return call.answering;
     const sip = call.sip;
     if (call.direction !== 'inbound' || call.state !== 'ringing' || !sip) throw new CallCommandError(`Cannot answer: the call is ${describe(call)}.`);
+    const answering = this.#answer(call, sip);
+    call.answering = answering;
+    try {
+      await answering;
+    } finally {
+      if (call.answering === answering) delete call.answering;
+    }
+  }
+
+  async #answer(call: CallEntry, sip: SipCall): Promise<void> {
     await this.#holdOthers(call.id);
+    // The caller may have hung up (CANCEL) while other calls were being held.
+    if (call.state !== 'ringing') throw new CallCommandError(`Cannot answer: the call is ${describe(call)}.`);
     this.#stopRinging(call);
     call.media?.setRelaying(true);
     try {
