@@ -281,6 +281,29 @@ describe('CallManager', () => {
       expect(r.gateway.live()).toHaveLength(0);
     });
 
+    it('issue: dial then hang up while other calls are being held sends no INVITE', async () => {
+      // A connected call whose hold re-INVITE is still outstanding when the agent dials and hangs up.
+      const first = await r.sip.ring('2010');
+      await r.manager.answer(only(r.manager).id);
+      let releaseHold!: () => void;
+      const holdGate = new Promise<void>((res) => (releaseHold = res));
+      const realHold = first.setHold.bind(first);
+      first.setHold = async (hold) => {
+        await holdGate;
+        return realHold(hold);
+      };
+      const mediaBefore = r.gateway.media.length;
+      const dialing = r.manager.dial('1021');
+      const out = await until(r.manager, (c) => c.length === 2).then((c) => c.find((x) => x.direction === 'outbound')!);
+      await r.manager.hangup(out.id);
+      expect(r.manager.get(out.id)).toMatchObject({ state: 'ended', endReason: 'Cancelled' });
+      releaseHold();
+      await expect(dialing).resolves.toBe(out.id);
+      expect(r.sip.dialed).toHaveLength(0);
+      expect(r.gateway.media).toHaveLength(mediaBefore);
+      expect(r.manager.get(out.id)?.state).toBe('ended');
+    });
+
     it('shutdown while the INVITE is being sent cancels it once sent', async () => {
       let release!: () => void;
       r.sip.dialGate = new Promise((res) => (release = res));

@@ -174,6 +174,13 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     this.#log.info(`call ${call.id}: dialling ${target}`);
     this.emit('changed');
     await this.#holdOthers(call.id);
+    if (call.hangupPending) {
+      // Hung up (or shut down) while other calls were being held: no INVITE has gone out, so
+      // none must; #end() already showed the call as ended and no media was allocated yet.
+      call.hangupPending = false;
+      this.#log.info(`call ${call.id}: hung up before dialling; no INVITE sent`);
+      return call.id;
+    }
     const context = { mediaIds: [] as string[] };
     let sipCall: SipCall;
     try {
