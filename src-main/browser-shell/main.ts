@@ -124,6 +124,9 @@ function dialWhenRegistered(core: Core, target: string, log: Logger): void {
   attempt(core.snapshot());
 }
 
+/** Signals closer together than this are one request to quit, delivered by several processes. */
+const DUPLICATE_SIGNAL_MS = 1000;
+
 async function main(args: ShellArgs): Promise<void> {
   const dataDir = dataDirFromEnv();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -196,9 +199,17 @@ async function main(args: ShellArgs): Promise<void> {
     server.closeAllConnections();
     process.exit(0);
   };
+  // One Ctrl+C can arrive several times (the terminal's process group, npm and start.mjs each
+  // deliver it): only a signal well after the first means "quit now, skip the clean shutdown"
+  // (which sends BYE for live calls and un-REGISTERs).
+  let firstSignalAt = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (stopping) process.exit(1); // a second Ctrl+C: the agent wants out now
+      if (stopping) {
+        if (Date.now() - firstSignalAt > DUPLICATE_SIGNAL_MS) process.exit(1);
+        return;
+      }
+      firstSignalAt = Date.now();
       void shutdown(signal);
     });
   }

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { RawSipPeer, responseTo } from '../sip/raw-peer';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const entry = join(root, 'dist', 'browser-shell', 'main.mjs');
@@ -123,5 +124,36 @@ describe('browser shell', () => {
     shell.child.kill('SIGTERM');
     expect(await shell.exited).toBe(0);
     expect(shell.stdout.filter((l) => l.trim())).toEqual([line]);
+  });
+
+  it('issue: one Ctrl+C delivered twice (terminal, npm, start.mjs) still shuts down cleanly: un-REGISTER sent, exit 0', async () => {
+    // A registrar that accepts the REGISTER but never answers the un-REGISTER, so the clean
+    // shutdown takes seconds and the duplicate signal lands in the middle of it.
+    const registrar = await RawSipPeer.start();
+    registrar.onMessage = (m) => {
+      if (m.method === 'REGISTER' && !/^\s*0\s*$/.test(m.header('Expires') ?? '') && !/expires=0\b/.test(m.header('Contact') ?? '')) {
+        const contact = m.header('Contact')?.replace(/;expires=\d+/, '') ?? '';
+        registrar.send(responseTo(m, 200, 'OK', { toTag: 'reg1', contact: `${contact};expires=600` }), m.from);
+      }
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'browser-shell-signal-'));
+    const profile = join(dir, 'profile.json');
+    writeFileSync(
+      profile,
+      JSON.stringify({ sip: { uri: 'sip:1001@testbed.local', authUser: '1001', password: 'secret1001', outboundProxy: registrar.uri, localAddress: '127.0.0.1' } }),
+    );
+    const app = spawnShell(join(dir, 'data'), ['--no-open', '--port', '0', '--profile', profile]);
+    try {
+      await uiReadyLine(app);
+      await registrar.waitFor((m) => m.method === 'REGISTER');
+      const unregister = registrar.waitFor((m) => m.method === 'REGISTER' && (/^\s*0\s*$/.test(m.header('Expires') ?? '') || /expires=0\b/.test(m.header('Contact') ?? '')));
+      app.child.kill('SIGINT');
+      await unregister; // shutdown is under way (standard signals sent back to back would merge)
+      app.child.kill('SIGINT'); // the same Ctrl+C, forwarded by another process
+      expect(await app.exited).toBe(0);
+    } finally {
+      if (app.child.exitCode === null) app.child.kill('SIGKILL');
+      registrar.close();
+    }
   });
 });
