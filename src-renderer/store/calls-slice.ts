@@ -5,6 +5,7 @@ import type { AppSnapshot } from '../../shared/types';
 import type { CommandPayload, CommandType } from '../../shared/protocol';
 import type { AppState } from './app-state';
 import type { Services } from './services';
+import { isLive } from '../features/calls/call-labels';
 
 export interface CallsSlice {
   snapshot: AppSnapshot | null;
@@ -110,7 +111,7 @@ export const createCallsSlice =
         return ok;
       },
       async conference(callId) {
-        const live = (get().snapshot?.calls ?? []).filter((c) => c.state === 'connected' || c.state === 'held');
+        const live = (get().snapshot?.calls ?? []).filter(isLive);
         const other = live.find((c) => c.id !== callId);
         if (live.length !== 2 || !other || !live.some((c) => c.id === callId)) {
           get().addNotice('warning', 'Conference needs exactly two calls: put the first call on hold, call the second party, then press Conference');
