@@ -1,7 +1,7 @@
 // The browser shell's WebSocket: who may connect, and what happens to bad input.
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ describe('checkUpgrade', () => {
     expect(checkUpgrade({ ...ok, headers: { ...ok.headers, host: 'rebind.evil.example:5000' } }, opts)).toMatchObject({ ok: false, status: 403 });
     expect(checkUpgrade({ ...ok, headers: { ...ok.headers, host: 'localhost:5000' } }, opts)).toMatchObject({ ok: false, status: 403 });
     expect(checkUpgrade({ ...ok, url: `/other?token=${TOKEN}` }, opts)).toMatchObject({ ok: false, status: 404 });
+    expect(checkUpgrade({ ...ok, url: '//[' }, opts)).toMatchObject({ ok: false, status: 400 });
   });
 });
 
@@ -115,6 +116,23 @@ describe('signaling WebSocket', () => {
     ws.send(JSON.stringify({ type: 'agent.setState', id: 2, payload: { state: 'not-ready', reason: 'Break' } }));
     expect((await inbox.next((m) => m.type === 'result' && m.payload.id === 2)).payload.ok).toBe(true);
     ws.close();
+  });
+
+  it('issue: a malformed upgrade URL is answered with 400 and the server keeps serving', async () => {
+    const raw = netConnect(port, '127.0.0.1');
+    raw.on('error', () => {});
+    let answer = '';
+    raw.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    const closed = new Promise<void>((r) => raw.once('close', () => r()));
+    raw.write(`GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+    await closed;
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    const again = connect();
+    const inbox = messages(again);
+    await new Promise((r) => again.once('open', r));
+    again.send(JSON.stringify({ type: 'hello', id: 1, payload: { protocol: 1 } }));
+    expect((await inbox.next(() => true)).type).toBe('snapshot');
+    again.close();
   });
 
   it('closes the connection on an oversized message (1009) and the server keeps serving', async () => {

@@ -17,7 +17,7 @@ export interface UpgradeRequestLike {
   headers: { host?: string | undefined; origin?: string | undefined };
 }
 
-export type GuardVerdict = { ok: true } | { ok: false; status: 403 | 404; reason: string };
+export type GuardVerdict = { ok: true } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 export function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -31,7 +31,13 @@ export function hostAllowed(host: string | undefined, port: number): boolean {
 }
 
 export function checkUpgrade(req: UpgradeRequestLike, options: GuardOptions): GuardVerdict {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    // e.g. `GET //[ HTTP/1.1`: a throw here would escape the server's 'upgrade' handler.
+    return { ok: false, status: 400, reason: `malformed request URL ${JSON.stringify(req.url)}` };
+  }
   if (url.pathname !== (options.path ?? '/ws')) return { ok: false, status: 404, reason: `no WebSocket endpoint at ${url.pathname}` };
   if (!hostAllowed(req.headers.host, options.port)) return { ok: false, status: 403, reason: `Host ${JSON.stringify(req.headers.host)} is not 127.0.0.1:${options.port}` };
   if (req.headers.origin !== `http://127.0.0.1:${options.port}`) return { ok: false, status: 403, reason: `Origin ${JSON.stringify(req.headers.origin)} is not this app` };

@@ -25,9 +25,9 @@ export interface SignalingServer {
   dispose(): Promise<void>;
 }
 
-const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
 
-function refuse(socket: Duplex, status: 403 | 404): void {
+function refuse(socket: Duplex, status: 400 | 403 | 404): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
 }
