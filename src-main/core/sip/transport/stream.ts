@@ -30,6 +30,8 @@ export abstract class StreamTransport extends NodeTransportBase {
   readonly #o: StreamTransportOptions;
   readonly #framer = new SipStreamFramer();
   #socket: net.Socket | undefined;
+  /** The connection being opened, until it is ready or fails: disconnect() must be able to abort it. */
+  #opening: net.Socket | undefined;
   #port = 0;
   #everConnected = false;
   #closing = false;
@@ -67,10 +69,13 @@ export abstract class StreamTransport extends NodeTransportBase {
   connect(): Promise<void> {
     this.#closing = false;
     if (this.isConnected()) return Promise.resolve();
-    this.#connecting ??= this.#open().finally(() => {
-      this.#connecting = undefined;
+    if (this.#connecting) return this.#connecting;
+    const connecting = this.#open().finally(() => {
+      // A disconnect() + connect() may have started a newer attempt meanwhile.
+      if (this.#connecting === connecting) this.#connecting = undefined;
     });
-    return this.#connecting;
+    this.#connecting = connecting;
+    return connecting;
   }
 
   #open(): Promise<void> {
@@ -79,11 +84,21 @@ export abstract class StreamTransport extends NodeTransportBase {
     const proto = this.protocol;
     return new Promise((resolve, reject) => {
       const { socket, readyEvent } = this.openStream();
+      this.#opening = socket;
       const timer = setTimeout(() => socket.destroy(new Error(`no ${proto} connection to ${host}:${port} within ${this.#o.connectTimeoutMs ?? 10_000} ms`)), this.#o.connectTimeoutMs ?? 10_000);
       socket.setNoDelay(true);
       let failure: Error | undefined;
+      const abandoned = (): Error => new Error(`${proto} connection to ${host}:${port} abandoned: the transport was closed while connecting`);
       socket.once(readyEvent, () => {
         clearTimeout(timer);
+        if (this.#opening === socket) this.#opening = undefined;
+        if (this.#closing) {
+          // disconnect() came while this was opening (account stopped): nobody wants it any more.
+          failure = abandoned();
+          socket.destroy();
+          reject(failure);
+          return;
+        }
         this.#lastError = undefined;
         this.#socket = socket;
         this.#port = socket.localPort ?? 0;
@@ -101,6 +116,7 @@ export abstract class StreamTransport extends NodeTransportBase {
       socket.on('data', (chunk: Buffer) => this.#onData(chunk, socket));
       socket.once('error', (error) => {
         clearTimeout(timer);
+        if (this.#opening === socket) this.#opening = undefined;
         if (this.#socket === socket) {
           this.log.warn(`${proto} connection to ${host}:${port} failed`, error);
           return;
@@ -112,8 +128,11 @@ export abstract class StreamTransport extends NodeTransportBase {
       });
       socket.once('close', () => {
         clearTimeout(timer);
+        if (this.#opening === socket) this.#opening = undefined;
         if (this.#socket !== socket) {
-          if (!failure) {
+          if (!failure && this.#closing) {
+            failure = abandoned();
+          } else if (!failure) {
             // Closed before it was ready without an error: for TLS the peer hung up mid-handshake.
             failure = this.connectError(new Error(`${proto} connection to ${host}:${port} closed`), socket);
             this.#lastError = failure;
@@ -178,6 +197,12 @@ export abstract class StreamTransport extends NodeTransportBase {
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
     this.#stopKeepalive();
+    const opening = this.#opening;
+    this.#opening = undefined;
+    // Closing while connecting: abort the attempt, or it would connect later and leak (its
+    // pending connect() rejects from the close handler).
+    opening?.destroy();
+    this.#connecting = undefined;
     const socket = this.#socket;
     if (!socket) {
       this.setState(TransportState.Disconnected);
