@@ -23,6 +23,10 @@ export interface TestAccount {
   wire: Array<{ direction: 'in' | 'out'; text: string }>;
   media: Map<string, FakeMedia>;
   registrations: RegistrationSnapshot[];
+  /** Call ids in the order the SIP layer asked for their media to be released (repeats kept). */
+  releaseCalls: string[];
+  /** Resolves once `check` holds after media was created or released. */
+  waitForMedia(check: () => boolean, timeoutMs?: number): Promise<void>;
   /** Resolves with the first registration snapshot matching. */
   waitForRegistration(pred: (r: RegistrationSnapshot) => boolean, timeoutMs?: number): Promise<RegistrationSnapshot>;
   /** Resolves with the first wire message (past or future) matching. */
@@ -54,7 +58,12 @@ export function profileFor(opts: { user?: string; password?: string; domain?: st
   };
 }
 
-export function makeAccount(profile: Profile, tuning?: SipAccountTuning): TestAccount {
+export interface TestAccountHooks {
+  /** Awaited inside createMedia before the media exists (e.g. a deferred to hold it back). */
+  beforeMedia?: (callId: string) => Promise<void>;
+}
+
+export function makeAccount(profile: Profile, tuning?: SipAccountTuning, hooks: TestAccountHooks = {}): TestAccount {
   const hub = new LogHub(process.env.SOFTPHONE_LOG_STDERR === '1' ? 'debug' : 'warn');
   if (process.env.SOFTPHONE_LOG_STDERR === '1') hub.addSink(stderrSink);
   hub.addSecret(profile.sip.password);
@@ -63,10 +72,16 @@ export function makeAccount(profile: Profile, tuning?: SipAccountTuning): TestAc
   const wireWaiters = new Set<() => void>();
   const registrations: RegistrationSnapshot[] = [];
   const regWaiters = new Set<() => void>();
+  const releaseCalls: string[] = [];
+  const mediaWaiters = new Set<() => void>();
+  const mediaChanged = (): void => {
+    for (const w of [...mediaWaiters]) w();
+  };
   const account = createSipAccount(
     {
       profile,
       createMedia: async (callId) => {
+        await hooks.beforeMedia?.(callId);
         const socket = await bindRtp();
         const m: FakeMedia = {
           callId,
@@ -84,14 +99,17 @@ export function makeAccount(profile: Profile, tuning?: SipAccountTuning): TestAc
           },
         };
         media.set(callId, m);
+        mediaChanged();
         return m;
       },
       releaseMedia: (callId) => {
+        releaseCalls.push(callId);
         const m = media.get(callId);
         if (m && !m.released) {
           m.released = true;
           m.socket.close();
         }
+        mediaChanged();
       },
     },
     hub.logger('sip'),
@@ -127,6 +145,8 @@ export function makeAccount(profile: Profile, tuning?: SipAccountTuning): TestAc
     wire,
     media,
     registrations,
+    releaseCalls,
+    waitForMedia: (check, timeoutMs = 10_000) => waitUntil(() => (check() ? true : undefined), mediaWaiters, 'media created/released', timeoutMs).then(() => undefined),
     waitForRegistration: (pred, timeoutMs = 10_000) =>
       waitUntil(() => (pred(account.registration) ? account.registration : registrations.find(pred)), regWaiters, 'a registration state', timeoutMs),
     waitForWire: (direction, pattern, timeoutMs = 10_000) =>

@@ -252,6 +252,59 @@ describe('inbound call with a raw UAC', () => {
   });
 });
 
+describe('inbound call cancelled while its media is being set up', () => {
+  it('issue: an INVITE cancelled while createMedia is pending releases that media and never prepares it', async () => {
+    autoRegister(peer);
+    let letMediaThrough: () => void = () => undefined;
+    const mediaHeld = new Promise<void>((resolve) => (letMediaThrough = resolve));
+    let mediaAskedFor: (callId: string) => void = () => undefined;
+    const mediaAsked = new Promise<string>((resolve) => (mediaAskedFor = resolve));
+    agent = makeAccount(profileFor({ proxy: peer.uri }), undefined, {
+      beforeMedia: (callId) => {
+        mediaAskedFor(callId);
+        return mediaHeld;
+      },
+    });
+    await agent.account.start();
+    const to = agentAddress();
+    let rang = false;
+    agent.account.on('incoming', () => (rang = true));
+    const invite = inviteFromPeer(to, { callId: 'cancel-early', branch: 'z9hG4bKcxl1', body: sdpOffer(30000) });
+    peer.send(invite, to);
+    const callId = await mediaAsked;
+
+    // The caller gives up before the gateway has the media ready.
+    const head = parseRaw(invite, { address: '127.0.0.1', port: peer.port });
+    const cancel = [
+      `CANCEL ${head.startLine.split(' ')[1]} SIP/2.0`,
+      `Via: ${head.header('Via')}`,
+      `From: ${head.header('From')}`,
+      `To: ${head.header('To')}`,
+      `Call-ID: ${head.header('Call-ID')}`,
+      'CSeq: 1 CANCEL',
+      'Max-Forwards: 70',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    peer.send(cancel, to);
+    await peer.waitFor((m) => m.status === 200 && /CANCEL/.test(m.header('CSeq') ?? ''));
+    const terminated = await peer.waitFor((m) => m.status === 487);
+    peer.send(
+      [`ACK ${head.startLine.split(' ')[1]} SIP/2.0`, `Via: ${head.header('Via')}`, `From: ${head.header('From')}`, `To: ${terminated.header('To')}`, `Call-ID: ${head.header('Call-ID')}`, 'CSeq: 1 ACK', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n'),
+      to,
+    );
+
+    letMediaThrough();
+    const a = agent;
+    await a.waitForMedia(() => a.media.get(callId)?.released === true, 3000);
+    expect(a.media.get(callId)?.prepared).toEqual([]);
+    expect(a.releaseCalls.filter((id) => id === callId).length).toBeGreaterThanOrEqual(1);
+    expect(rang).toBe(false);
+    expect(peer.count((m) => m.status === 180)).toBe(0);
+  });
+});
+
 describe('outbound call with a raw UAS', () => {
   async function connectedCall(answerSdp = sdpOffer(31000)): Promise<{ call: import('../../src-main/core/sip').SipCall; ok: string; invite: RawMessage }> {
     if (!agent) throw new Error('no agent');

@@ -607,17 +607,28 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     this.#bySession.set(invitation, entry);
     const call = this.#newCall(id, 'inbound', remote, invitation);
     entry.call = call;
+    let media: SipMediaPort;
     try {
-      const media = await entry.media();
-      // Negotiate the agent's side of the call with the codec the caller offered while it
-      // rings, so Answer starts audio without another renderer round trip.
-      if (choice) media.prepare?.(choice.codec, choice.telephoneEvent);
+      media = await entry.media();
     } catch (error) {
       this.#log.warn(`no media for inbound call ${id}`, error);
       await invitation.reject({ statusCode: 503 }).catch(() => undefined);
       return;
     }
-    if (invitation.state !== SessionState.Initial) return; // cancelled while media was being set up
+    if (invitation.state !== SessionState.Initial) {
+      // Cancelled while the media was being set up: the call's own release ran when the session
+      // ended, before this media existed, so release it again (the gateway ignores a repeat).
+      this.#log.info(`inbound call ${id} ended while its media was being set up; releasing it`);
+      try {
+        this.#options.releaseMedia(id);
+      } catch (error) {
+        this.#log.warn(`releasing media of ${id} failed`, error);
+      }
+      return;
+    }
+    // Negotiate the agent's side of the call with the codec the caller offered while it
+    // rings, so Answer starts audio without another renderer round trip.
+    if (choice) media.prepare?.(choice.codec, choice.telephoneEvent);
     try {
       await invitation.progress({ statusCode: 180 });
     } catch (error) {
