@@ -421,7 +421,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return undefined;
       case 'diagnostics.save': {
         const password = config.current.profile?.sip.password;
-        const result = createDiagnosticsArchive({
+        const result = await createDiagnosticsArchive({
           outDir: join(dataDir, 'diagnostics'),
           redactor: logHub,
           logFiles: listLogFiles(logDir),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -68,7 +68,7 @@ afterEach(() => {
 });
 
 describe('createDiagnosticsArchive', () => {
-  it('writes one tar.gz with logs, SIP messages, call quality and app info, and no secret survives', () => {
+  it('writes one tar.gz with logs, SIP messages, call quality and app info, and no secret survives', async () => {
     const dir = tempDir();
     const hub = new LogHub('debug');
     hub.addSecret(PASSWORD);
@@ -88,7 +88,7 @@ describe('createDiagnosticsArchive', () => {
     trace.record('in', 'SIP/2.0 200 OK\r\nCSeq: 2 REGISTER\r\nContent-Length: 0\r\n\r\n');
     trace.record('out', invite);
 
-    const result = createDiagnosticsArchive({
+    const result = await createDiagnosticsArchive({
       outDir: join(dir, 'out'),
       redactor: hub,
       logFiles: files.files(),
@@ -137,12 +137,12 @@ describe('createDiagnosticsArchive', () => {
     expect(readFileSync(join(rootDir, 'logs/gateway.log'), 'utf8')).toContain('relay started');
   });
 
-  it('refuses to write an archive when a secret would survive, without echoing the secret', () => {
+  it('refuses to write an archive when a secret would survive, without echoing the secret', async () => {
     const dir = tempDir();
     const leakyRedactor = { redact: (t: string) => t };
     let error: unknown;
     try {
-      createDiagnosticsArchive({
+      await createDiagnosticsArchive({
         outDir: join(dir, 'out'),
         redactor: leakyRedactor,
         sipMessages: [{ time: 0, direction: 'out', text: register }],
@@ -157,5 +157,34 @@ describe('createDiagnosticsArchive', () => {
     expect((error as Error).message).not.toContain(PASSWORD);
     expect((error as DiagnosticsLeakError).findings.join(' ')).toContain('a registered secret value');
     expect(() => readdirSync(join(dir, 'out'))).toThrow();
+  });
+
+  it('issue: saving diagnostics does not block the event loop (the RTP relay runs meanwhile)', async () => {
+    const dir = tempDir();
+    // ~8 MiB of log lines: big enough that reading, scanning and compressing it takes many turns.
+    const line = 'calls: RTP stats fromSip packets=1500 lost=3 jitterMs=2.5 toSip packets=1500 lost=0\n';
+    const logFile = join(dir, 'calls.log');
+    writeFileSync(logFile, line.repeat(Math.ceil((8 * 1024 * 1024) / line.length)));
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 0);
+    try {
+      const pending = createDiagnosticsArchive({
+        outDir: join(dir, 'out'),
+        redactor: { redact: (t: string) => t },
+        logFiles: [logFile],
+        app: { name: 'x', version: '0.1.0', shell: 'headless' },
+        maxLogBytesPerFile: 16 * 1024 * 1024,
+      });
+      expect(pending).toBeInstanceOf(Promise);
+      const ticksWhenReturned = ticks;
+      const { result, ticksWhenDone } = await pending.then((r) => ({ result: r, ticksWhenDone: ticks }));
+      // Timer callbacks ran while the archive was being made, not only after.
+      expect(ticksWhenDone).toBeGreaterThan(ticksWhenReturned);
+      const all = readTar(gunzipSync(readFileSync(result.path)));
+      const log = all.find((e) => e.name.endsWith('/logs/calls.log'));
+      expect(log?.data.length).toBe(statSync(logFile).size);
+    } finally {
+      clearInterval(timer);
+    }
   });
 });

@@ -2,10 +2,11 @@
 // SIP messages, call quality and what ran where. Every byte passes LogHub.redact (plus an
 // inline scrub for auth headers that appear mid-line), and the archive is checked for
 // anything that still looks like a credential before it is written: a leak aborts the save.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem, type as osType } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import type { CallSnapshot, HistoryEntry } from '../../../shared/types';
 import type { SipTraceEntry } from '../sip-trace';
 import { createTar, type TarEntry } from './tar';
@@ -77,16 +78,42 @@ function isEntryList(v: readonly SipTraceEntry[] | { entries(): SipTraceEntry[] 
   return Array.isArray(v);
 }
 
-function tail(path: string, maxBytes: number): string | undefined {
+// Saving runs in the process that relays call audio (and agents press it exactly when a call
+// sounds bad): every step is asynchronous, with compression on libuv's thread pool.
+const gzip = promisify(gzipCallback);
+
+/** Lets timers and socket callbacks (RTP relaying) run between CPU-heavy steps. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The newest `maxBytes` of a log file (only those are read); undefined when it cannot be read. */
+async function tail(path: string, maxBytes: number): Promise<string | undefined> {
+  let file;
   try {
-    const buf = readFileSync(path);
-    if (buf.length <= maxBytes) return buf.toString('utf8');
-    const cut = buf.subarray(buf.length - maxBytes).toString('utf8');
-    // Start at a line boundary so no half line (possibly half a redaction marker) is kept.
-    const nl = cut.indexOf('\n');
-    return `[... ${buf.length - maxBytes} earlier bytes omitted ...]\n${nl >= 0 ? cut.slice(nl + 1) : cut}`;
+    file = await open(path, 'r');
   } catch {
     return undefined;
+  }
+  try {
+    const size = (await file.stat()).size;
+    const length = Math.min(size, maxBytes);
+    const buf = Buffer.alloc(length);
+    let read = 0;
+    while (read < length) {
+      const { bytesRead } = await file.read(buf, read, length - read, size - length + read);
+      if (bytesRead === 0) break; // truncated meanwhile (rotation)
+      read += bytesRead;
+    }
+    if (size <= maxBytes) return buf.subarray(0, read).toString('utf8');
+    const cut = buf.subarray(0, read).toString('utf8');
+    // Start at a line boundary so no half line (possibly half a redaction marker) is kept.
+    const nl = cut.indexOf('\n');
+    return `[... ${size - maxBytes} earlier bytes omitted ...]\n${nl >= 0 ? cut.slice(nl + 1) : cut}`;
+  } catch {
+    return undefined;
+  } finally {
+    await file.close().catch(() => {});
   }
 }
 
@@ -119,7 +146,7 @@ function timestamp(d: Date): string {
 }
 
 /** Writes softphone-diagnostics-<time>.tar.gz into outDir and returns where. */
-export function createDiagnosticsArchive(input: DiagnosticsInput): DiagnosticsResult {
+export async function createDiagnosticsArchive(input: DiagnosticsInput): Promise<DiagnosticsResult> {
   const now = (input.now ?? (() => new Date()))();
   const clean = (text: string): string => input.redactor.redact(text);
   const entries: TarEntry[] = [];
@@ -131,11 +158,12 @@ export function createDiagnosticsArchive(input: DiagnosticsInput): DiagnosticsRe
   const maxLog = input.maxLogBytesPerFile ?? 2 * 1024 * 1024;
   const included: string[] = [];
   for (const file of input.logFiles ?? []) {
-    const text = tail(file, maxLog);
+    const text = await tail(file, maxLog);
     if (text === undefined) continue;
     const name = basename(file).replace(/[^A-Za-z0-9_.-]/g, '_');
     included.push(name);
     add(`logs/${name}`, text);
+    await yieldToEventLoop();
   }
 
   const source = input.sipMessages;
@@ -157,18 +185,22 @@ export function createDiagnosticsArchive(input: DiagnosticsInput): DiagnosticsRe
   const findings = new Set<string>();
   for (const entry of entries) {
     for (const f of findSecretLeaks(String(entry.data), input.secrets)) findings.add(`${entry.name.slice(root.length + 1)}: ${f}`);
+    await yieldToEventLoop();
   }
   if (findings.size) throw new DiagnosticsLeakError([...findings]);
 
-  const gz = gzipSync(createTar(entries), { level: 9 });
+  const gz = await gzip(createTar(entries));
   const path = join(input.outDir, `${root}.tar.gz`);
+  let bytes: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
+    // Written aside and renamed: a half-written archive never carries the final name.
     const tmp = `${path}.partial`;
-    writeFileSync(tmp, gz, { mode: 0o600 });
-    renameSync(tmp, path);
+    await writeFile(tmp, gz, { mode: 0o600 });
+    await rename(tmp, path);
+    bytes = (await stat(path)).size;
   } catch (err) {
     throw new DiagnosticsWriteError(`Could not write the diagnostics archive to ${input.outDir} (${err instanceof Error ? err.message : String(err)}): check that the folder exists and is writable.`);
   }
-  return { path, bytes: statSync(path).size, files: entries.map((e) => e.name) };
+  return { path, bytes, files: entries.map((e) => e.name) };
 }
