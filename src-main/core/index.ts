@@ -331,7 +331,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         registration = r;
         changed();
       }),
-      account.on('message', (direction, text) => sipTrace.record(direction, text)),
+      sipTrace.follow(account),
     ];
     registration = { ...account.registration, aor: account.registration.aor ?? profile.sip.uri };
     changed();

@@ -58,8 +58,13 @@ export class SipTrace {
 
   /** Human-readable dump, oldest first, in the style of sngrep/pjsip logs. */
   format(): string {
-    return this.#entries
-      .map((e) => `----- ${new Date(e.time).toISOString()} ${e.direction === 'in' ? 'RECEIVED' : 'SENT'} -----\n${e.text.replace(/\r\n/g, '\n').trimEnd()}\n`)
-      .join('\n');
+    return formatSipEntries(this.#entries);
   }
+}
+
+/** SipTrace.format() for entries already taken out of a trace (diagnostics gets either). */
+export function formatSipEntries(entries: readonly SipTraceEntry[]): string {
+  return entries
+    .map((e) => `----- ${new Date(e.time).toISOString()} ${e.direction === 'in' ? 'RECEIVED' : 'SENT'} -----\n${e.text.replace(/\r\n/g, '\n').trimEnd()}\n`)
+    .join('\n');
 }

@@ -187,4 +187,15 @@ describe('createDiagnosticsArchive', () => {
       clearInterval(timer);
     }
   });
+
+  it('issue: the SIP messages in the archive are SipTrace.format(), not a copy of it', async () => {
+    const dir = tempDir();
+    const trace = new SipTrace({ maxMessages: 10, now: () => 1_700_000_000_000 });
+    trace.record('out', invite);
+    trace.record('in', 'SIP/2.0 100 Trying\r\nCSeq: 2 INVITE\r\nContent-Length: 0\r\n\r\n');
+    const redactor = new LogHub('error');
+    const result = await createDiagnosticsArchive({ outDir: join(dir, 'out'), redactor, sipMessages: trace, app: { name: 'x', version: '0.1.0', shell: 'headless' } });
+    const sipText = readTar(gunzipSync(readFileSync(result.path))).find((e) => e.name.endsWith('/sip/last-messages.txt'))!.data.toString('utf8');
+    expect(sipText).toBe(redactor.redact(trace.format()));
+  });
 });

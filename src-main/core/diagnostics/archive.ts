@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { CallSnapshot, HistoryEntry } from '../../../shared/types';
-import type { SipTraceEntry } from '../sip-trace';
+import { formatSipEntries, type SipTraceEntry } from '../sip-trace';
 import { createTar, type TarEntry } from './tar';
 
 export interface DiagnosticsAppInfo {
@@ -117,12 +117,6 @@ async function tail(path: string, maxBytes: number): Promise<string | undefined>
   }
 }
 
-function formatSip(entries: readonly SipTraceEntry[]): string {
-  return entries
-    .map((e) => `----- ${new Date(e.time).toISOString()} ${e.direction === 'in' ? 'RECEIVED' : 'SENT'} -----\n${e.text.replace(/\r\n/g, '\n').trimEnd()}\n`)
-    .join('\n');
-}
-
 function callQuality(calls: readonly CallSnapshot[], history: readonly HistoryEntry[]): unknown {
   return {
     calls: calls.map((c) => ({
@@ -168,7 +162,7 @@ export async function createDiagnosticsArchive(input: DiagnosticsInput): Promise
 
   const source = input.sipMessages;
   const sip: readonly SipTraceEntry[] = source === undefined ? [] : isEntryList(source) ? source : source.entries();
-  add('sip/last-messages.txt', sip.length ? formatSip(sip) : '(no SIP messages recorded)\n');
+  add('sip/last-messages.txt', sip.length ? formatSipEntries(sip) : '(no SIP messages recorded)\n');
   add('calls/quality.json', `${JSON.stringify(callQuality(input.calls ?? [], input.history ?? []), null, 2)}\n`);
   if (input.renderer !== undefined) add('renderer.json', `${JSON.stringify(input.renderer, null, 2) ?? 'null'}\n`);
 
