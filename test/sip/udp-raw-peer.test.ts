@@ -305,6 +305,27 @@ describe('inbound call cancelled while its media is being set up', () => {
   });
 });
 
+describe('inbound call offering only SRTP', () => {
+  it('issue: SRTP offers accepted as plain RTP: an RTP/SAVP offer gets 488 with a Warning, before ringing', async () => {
+    autoRegister(peer);
+    agent = makeAccount(profileFor({ proxy: peer.uri }));
+    await agent.account.start();
+    const to = agentAddress();
+    let rang = false;
+    agent.account.on('incoming', () => (rang = true));
+    const srtp = sdpOffer(30000)
+      .replace('RTP/AVP', 'RTP/SAVP')
+      .replace('a=sendrecv', 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\na=sendrecv');
+    peer.send(inviteFromPeer(to, { callId: 'srtp-only', branch: 'z9hG4bKsrtp', body: srtp }), to);
+    const reject = await peer.waitFor((m) => m.status !== undefined && m.status >= 180); // 180 = it rang: the bug
+    expect(reject.status).toBe(488);
+    expect(reject.header('Warning')).toBe('304 127.0.0.1 "The caller offered only encrypted media (RTP/SAVP), which this softphone does not support"');
+    expect(peer.count((m) => m.status === 200 || m.status === 180)).toBe(0);
+    expect(rang).toBe(false);
+    expect(agent.media.size).toBe(0);
+  });
+});
+
 describe('outbound call with a raw UAS', () => {
   async function connectedCall(answerSdp = sdpOffer(31000)): Promise<{ call: import('../../src-main/core/sip').SipCall; ok: string; invite: RawMessage }> {
     if (!agent) throw new Error('no agent');

@@ -582,7 +582,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     let choice: Choice | undefined;
     if (request.body) {
       try {
-        const offer = parseSdp(request.body);
+        const offer = parseSdp(request.body, 'The caller');
         if (!offer.audio) throw new SdpNegotiationError('The caller offered no audio stream');
         choice = chooseCodec(offer.audio.codecs);
       } catch (error) {

@@ -52,7 +52,7 @@ describe('SDP: parse', () => {
     ['bad c=', sdp(['v=0', 'c=IN', 'm=audio 4000 RTP/AVP 0'])],
     ['garbage line', sdp(['v=0', 'this is not sdp', 'm=audio 4000 RTP/AVP 0'])],
     ['bad payload type', sdp(['v=0', 'c=IN IP4 1.2.3.4', 'm=audio 4000 RTP/AVP abc'])],
-    ['SRTP only (no plain RTP)', sdp(['v=0', 'c=IN IP4 1.2.3.4', 'm=audio 4000 UDP/TLS/RTP/SAVPF 111'])],
+    ['unknown audio transport', sdp(['v=0', 'c=IN IP4 1.2.3.4', 'm=audio 4000 udp 0'])],
   ])('rejects malformed SDP (%s) with SdpParseError', (_name, text) => {
     expect(() => parseSdp(text)).toThrow(SdpParseError);
   });
@@ -75,6 +75,25 @@ describe('SDP: negotiate', () => {
     expect(error).toBeInstanceOf(SdpNegotiationError);
     expect((error as SdpNegotiationError).status).toBe(488);
     expect((error as Error).message).toBe('No common audio codec (offered: G729, G723)');
+  });
+
+  it.each(['RTP/SAVP', 'RTP/SAVPF', 'UDP/TLS/RTP/SAVPF'])('issue: SRTP offers accepted as plain RTP: %s only is refused with SdpNegotiationError (488)', (proto) => {
+    const text = sdp(['v=0', 'o=x 1 1 IN IP4 1.2.3.4', 's=-', 'c=IN IP4 1.2.3.4', 't=0 0', `m=audio 4000 ${proto} 0`, 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz']);
+    let error: unknown;
+    try {
+      parseSdp(text, 'The caller');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SdpNegotiationError);
+    expect((error as SdpNegotiationError).status).toBe(488);
+    expect((error as Error).message).toBe(`The caller offered only encrypted media (${proto}), which this softphone does not support`);
+  });
+
+  it('accepts plain RTP/AVP and RTP/AVPF audio', () => {
+    for (const proto of ['RTP/AVP', 'RTP/AVPF']) {
+      expect(parseSdp(sdp(['v=0', 'c=IN IP4 1.2.3.4', `m=audio 4000 ${proto} 0`])).audio?.codecs.map((c) => c.name)).toEqual(['PCMU']);
+    }
   });
 
   it('answers hold offers with the mirrored direction', () => {

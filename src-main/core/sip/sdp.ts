@@ -64,8 +64,12 @@ function parseConnection(value: string, where: string): string {
   return (parts[2] ?? '').split('/')[0] ?? '';
 }
 
-/** Parses an SDP body; throws SdpParseError for anything we cannot use safely. */
-export function parseSdp(text: string): ParsedSdp {
+/**
+ * Parses an SDP body; throws SdpParseError for anything we cannot use safely, and
+ * SdpNegotiationError for well-formed audio we cannot take (encrypted media). `party` names the
+ * sender in that error ("The caller" for an inbound INVITE).
+ */
+export function parseSdp(text: string, party = 'The far end'): ParsedSdp {
   if (typeof text !== 'string' || !text.trim()) throw new SdpParseError('empty session description');
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
   if (!lines[0]?.startsWith('v=')) throw new SdpParseError('session description does not start with v=');
@@ -141,7 +145,13 @@ export function parseSdp(text: string): ParsedSdp {
     throw new SdpParseError(sections.length ? 'no audio stream in the session description' : 'no m= line in the session description');
   }
   if (audio.port === 0) return { sessionVersion };
-  if (!/^RTP\/(S?AVP|AVPF|SAVPF)$/.test(audio.proto)) {
+  // We always answer plain RTP/AVP (RFC 3264: the answer keeps the offer's transport), so an
+  // SRTP stream (RTP/SAVP, RTP/SAVPF, UDP/TLS/RTP/SAVPF) must be refused with 488, not answered
+  // in the clear: its ciphertext would be played as noise.
+  if (/SAVP/i.test(audio.proto)) {
+    throw new SdpNegotiationError(`${party} offered only encrypted media (${audio.proto}), which this softphone does not support`);
+  }
+  if (!/^RTP\/AVPF?$/.test(audio.proto)) {
     throw new SdpParseError(`unsupported audio transport "${audio.proto}" (plain RTP/AVP expected)`);
   }
   const address = audio.address ?? sessionAddress;
