@@ -145,6 +145,13 @@ function remoteFrom(uri: URI, displayName: string | undefined): RemoteParty {
 
 type RegistrationState = RegistrationSnapshot['state'];
 
+/** What the account keeps per sip.js session: its call, its SDH once made, and how to get its media. */
+interface SessionEntry {
+  call?: SipCallImpl;
+  sdh: PlainRtpSessionDescriptionHandler | undefined;
+  media: () => Promise<SipMediaPort>;
+}
+
 export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements SipAccount {
   readonly #options: SipAccountOptions;
   readonly #log: Logger;
@@ -162,7 +169,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
   /** The start() in flight, so a second Retry joins it instead of failing. */
   #starting: Promise<void> | undefined;
   readonly #calls = new Map<string, SipCallImpl>();
-  readonly #bySession = new Map<Session, { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> }>();
+  readonly #bySession = new Map<Session, SessionEntry>();
   /** Per call: releases its media exactly once (session end, or a failure before the session existed). */
   readonly #releasers = new Map<string, () => void>();
   /** Last final response to a REGISTER seen on the wire (explains failed refreshes). */
@@ -506,7 +513,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
       release();
       throw error;
     }
-    const entry: { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> } = {
+    const entry: SessionEntry = {
       sdh: undefined,
       media: () => Promise.resolve(media),
     };
@@ -600,7 +607,7 @@ export class SipAccountImpl extends TypedEmitter<SipAccountEvents> implements Si
     const remote = remoteFrom(identity.uri, identity.displayName || invitation.remoteIdentity.displayName || undefined);
     const id = randomUUID();
     let mediaPromise: Promise<SipMediaPort> | undefined;
-    const entry: { call?: SipCallImpl; sdh: PlainRtpSessionDescriptionHandler | undefined; media: () => Promise<SipMediaPort> } = {
+    const entry: SessionEntry = {
       sdh: undefined,
       media: () => (mediaPromise ??= this.#options.createMedia(id)),
     };
