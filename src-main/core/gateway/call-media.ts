@@ -11,7 +11,7 @@ import { dtmfEventCode, dtmfPackets } from './dtmf';
 import { decodeG711, encodeG711, g711Law } from './g711';
 import { mixFrames, PcmFifo } from './mixer';
 import { HeldPackets, type HeldPacket } from './held-packets';
-import type { RendererConnection, RendererSlot, SlotOwner } from './renderer-connection';
+import type { RendererConnection, RendererLostInfo, RendererSlot, SlotOwner } from './renderer-connection';
 import { buildReport, ntpNow, rttFromReport, type ParsedRtcp, type ReportBlock } from './rtcp';
 import { buildRtp, parseRtp, RtpStreamRewriter, type RtpView } from './rtp';
 import { RtpReceiveStats } from './rtp-stats';
@@ -309,11 +309,12 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
     if (slot.mid !== undefined) this.emit('rendererReady', slot.mid);
   }
 
-  onRendererLost(reason: string): void {
+  onRendererLost(reason: string, { willReattach }: RendererLostInfo): void {
     if (this.#disposed) return;
     this.#slot = undefined;
     this.#log.warn(`${this.label}: renderer leg lost (${reason})`);
-    if (!reason.includes('reconnected')) this.#emitError(new RendererConnectionLostError(`Call audio to the app was lost (${reason})`));
+    // A reload re-attaches the call's leg by itself: only a connection that is gone is an error.
+    if (!willReattach) this.#emitError(new RendererConnectionLostError(`Call audio to the app was lost (${reason})`));
   }
 
   onRendererRtp(packet: RtpPacket): void {

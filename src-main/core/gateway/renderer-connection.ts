@@ -43,8 +43,15 @@ export interface SlotOwner {
   onRendererRtp(packet: RtpPacket): void;
   /** The transceiver is negotiated with the requested codec; `slot` can send. */
   onRendererReady(slot: RendererSlot): void;
-  /** The renderer connection went away (failed, or replaced by a new one: a new onRendererReady follows). */
-  onRendererLost(reason: string): void;
+  /**
+   * The renderer connection went away. `willReattach`: it is being replaced by a new one (page
+   * reload) and a new onRendererReady follows; false when it failed and nothing will follow.
+   */
+  onRendererLost(reason: string, info: RendererLostInfo): void;
+}
+
+export interface RendererLostInfo {
+  willReattach: boolean;
 }
 
 interface SlotRequest {
@@ -271,7 +278,7 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
       if (state === 'connected') this.#setState('connected');
       else if (state === 'failed' || state === 'closed') {
         this.#setState('failed');
-        for (const slot of this.#slots) slot.owner?.onRendererLost(`renderer connection ${state}`);
+        for (const slot of this.#slots) slot.owner?.onRendererLost(`renderer connection ${state}`, { willReattach: false });
       } else if (state === 'connecting' || state === 'new') this.#setState('connecting');
     });
     this.#pcDisposers = [unSubscribe];
@@ -307,7 +314,7 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
       // A new renderer peer connection (first start or page reload): start over, keep the calls.
       const hadRenderer = this.#pc !== undefined;
       await this.#closePc();
-      if (hadRenderer) for (const owner of this.#requests.keys()) owner.onRendererLost('renderer reconnected');
+      if (hadRenderer) for (const owner of this.#requests.keys()) owner.onRendererLost('renderer reconnected', { willReattach: true });
       this.#pc = this.#createPc();
       this.#setState('connecting');
     }
@@ -364,7 +371,7 @@ export class RendererConnection extends TypedEmitter<RendererConnectionEvents> {
       clearTimeout(this.#answerTimer);
       // Our offer is stuck: roll back so the next change can try again.
       await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
-      for (const slot of this.#slots) slot.owner?.onRendererLost(`renderer answer rejected: ${(error as Error).message}`);
+      for (const slot of this.#slots) slot.owner?.onRendererLost(`renderer answer rejected: ${(error as Error).message}`, { willReattach: false });
       throw new RendererNegotiationError(`renderer answer rejected: ${(error as Error).message}`);
     }
     this.#offerInFlight = false;
