@@ -25,6 +25,23 @@ export class RendererConnectionLostError extends Error {
 
 const DTMF_GAP_MS = 60;
 
+/**
+ * Silence frames by codec and length: while muted every microphone packet (50/s per call) is
+ * replaced by one, so they are built once and shared (only ever read: buildRtp copies them).
+ * Lengths come from the renderer's packets, so the cache is bounded.
+ */
+const silenceFrames = new Map<string, Buffer | undefined>();
+const MAX_SILENCE_FRAMES = 32;
+
+function silenceFrame(codec: string, length: number): Buffer | undefined {
+  const key = `${codec.toLowerCase()}/${length}`;
+  if (silenceFrames.has(key)) return silenceFrames.get(key);
+  if (silenceFrames.size >= MAX_SILENCE_FRAMES) silenceFrames.clear();
+  const frame = silencePayload(codec, length);
+  silenceFrames.set(key, frame);
+  return frame;
+}
+
 function randomSsrc(): number {
   return randomBytes(4).readUInt32BE(0);
 }
@@ -347,7 +364,7 @@ export class CallMediaImpl extends TypedEmitter<CallMediaEvents> implements Call
       payloadType = media.codec.payloadType;
       // Muted or holding the far end (sendonly): the far end hears silence, never the microphone.
       if (this.#muted || media.direction === 'sendonly') {
-        const silence = silencePayload(media.codec.name, payload.length);
+        const silence = silenceFrame(media.codec.name, payload.length);
         if (!silence) return;
         body = silence;
       }
