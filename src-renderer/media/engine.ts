@@ -24,15 +24,14 @@ export interface AudioProcessingOptions {
 
 type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
 
-/** getUserMedia / setSinkId failures in words an agent can act on. */
-export function describeDeviceError(error: unknown, what: 'microphone' | 'speaker'): string {
-  const name = typeof error === 'object' && error !== null && 'name' in error ? String((error as { name: unknown }).name) : '';
-  if (what === 'speaker') {
-    if (name === 'NotFoundError') return 'The chosen speaker is not available — plug it in or pick another speaker in Settings.';
-    if (name === 'NotAllowedError') return 'The app may not choose the speaker — allow audio output selection, or use the default speaker.';
-    return 'Could not switch the speaker — pick another speaker in Settings.';
-  }
-  switch (name) {
+/** The DOMException name of a getUserMedia / setSinkId failure ('' if it has none). */
+export function mediaErrorName(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'name' in error ? String((error as { name: unknown }).name) : '';
+}
+
+/** What to do about a microphone failure with a known DOMException name; undefined for others. */
+export function knownMicrophoneProblem(error: unknown): string | undefined {
+  switch (mediaErrorName(error)) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':
     case 'SecurityError':
@@ -46,8 +45,19 @@ export function describeDeviceError(error: unknown, what: 'microphone' | 'speake
     case 'AbortError':
       return 'The microphone is busy or not working — close other call apps or pick another microphone in Settings.';
     default:
-      return 'The microphone could not be started — check it is connected, then pick it under Settings → Microphone.';
+      return undefined;
   }
+}
+
+/** getUserMedia / setSinkId failures in words an agent can act on. */
+export function describeDeviceError(error: unknown, what: 'microphone' | 'speaker'): string {
+  const name = mediaErrorName(error);
+  if (what === 'speaker') {
+    if (name === 'NotFoundError') return 'The chosen speaker is not available — plug it in or pick another speaker in Settings.';
+    if (name === 'NotAllowedError') return 'The app may not choose the speaker — allow audio output selection, or use the default speaker.';
+    return 'Could not switch the speaker — pick another speaker in Settings.';
+  }
+  return knownMicrophoneProblem(error) ?? 'The microphone could not be started — check it is connected, then pick it under Settings → Microphone.';
 }
 
 export class MediaEngine {

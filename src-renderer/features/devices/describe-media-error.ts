@@ -1,4 +1,8 @@
-// getUserMedia and friends fail with DOMException names; the agent needs to know what to do.
+// Sorts a media problem for the UI: the agent's microphone (calls would be silent) or something
+// else. The words for known DOMException names come from the media engine, so the agent reads
+// the same sentence whichever path reported the failure.
+import { knownMicrophoneProblem } from '../../media/engine';
+
 export interface MediaProblem {
   /** True when calls would be silent: the agent's microphone cannot be used. */
   microphone: boolean;
@@ -6,38 +10,17 @@ export interface MediaProblem {
 }
 
 export function describeMediaError(error: unknown): MediaProblem {
-  const name = typeof error === 'object' && error !== null && 'name' in error ? String((error as { name: unknown }).name) : '';
+  const known = knownMicrophoneProblem(error);
+  if (known) return { microphone: true, text: known };
   const message =
     typeof error === 'string'
       ? error
       : typeof error === 'object' && error !== null && 'message' in error
         ? String((error as { message: unknown }).message)
         : '';
-  switch (name) {
-    case 'NotAllowedError':
-    case 'PermissionDeniedError':
-    case 'SecurityError':
-      return {
-        microphone: true,
-        text: 'Microphone access was denied — allow microphone access for Agent Softphone, then restart the app. Callers would not hear you.',
-      };
-    case 'NotFoundError':
-    case 'DevicesNotFoundError':
-    case 'OverconstrainedError':
-      return { microphone: true, text: 'No microphone found — plug in your headset, then choose it under Settings → Microphone.' };
-    case 'NotReadableError':
-    case 'TrackStartError':
-    case 'AbortError':
-      return {
-        microphone: true,
-        text: 'The microphone is in use by another program or not working — close other call apps or pick another microphone in Settings.',
-      };
-    default: {
-      const microphone = /microphone|getUserMedia/i.test(message);
-      if (message) return { microphone, text: message };
-      return { microphone: false, text: 'The audio connection to the phone service failed — restart the app if calls have no sound.' };
-    }
-  }
+  const microphone = /microphone|getUserMedia/i.test(message);
+  if (message) return { microphone, text: message };
+  return { microphone: false, text: 'The audio connection to the phone service failed — restart the app if calls have no sound.' };
 }
 
 /** Anything the engine reports as a notice (string or {message}) in plain words. */
